@@ -1,0 +1,179 @@
+"""One settings module; every deployment difference comes from the environment.
+
+XINFANG_DATABASE_URL   database (default: SQLite under var/)
+XINFANG_SECRET_KEY     Django secret (default: generated once into var/secret.key)
+XINFANG_FIELD_KEY      key for personal-data encryption (default: generated into var/field.key)
+XINFANG_REDIS_URL      job queue on Redis (default: Huey on SQLite under var/)
+XINFANG_DEBUG          "1" for development error pages
+XINFANG_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
+XINFANG_VAR_DIR        where the database, keys and attachments live (default: ./var)
+"""
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+import dj_database_url
+from cryptography.fernet import Fernet
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("XINFANG_VAR_DIR", BASE_DIR / "var")).resolve()
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _key_from_env_or_file(env_name: str, file_name: str, make: Callable[[], str]) -> str:
+    """Production passes keys in the environment; a demo keeps a generated one under var/."""
+    value = os.environ.get(env_name)
+    if value:
+        return value
+    path = VAR_DIR / file_name
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _key_from_env_or_file("XINFANG_SECRET_KEY", "secret.key", lambda: secrets.token_urlsafe(50))
+FIELD_ENCRYPTION_KEY = _key_from_env_or_file(
+    "XINFANG_FIELD_KEY", "field.key", lambda: Fernet.generate_key().decode()
+)
+DEBUG = os.environ.get("XINFANG_DEBUG") == "1"
+ALLOWED_HOSTS = os.environ.get("XINFANG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "huey.contrib.djhuey",
+    "xinfang.core",
+    "xinfang.orgs",
+    "xinfang.people",
+    "xinfang.cases",
+    "xinfang.web",
+    "xinfang.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "xinfang.web.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("XINFANG_DATABASE_URL", f"sqlite:///{VAR_DIR / 'xinfang.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets the web server and the job consumer read while one writes;
+        # IMMEDIATE takes the write lock at BEGIN so counters never deadlock.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "orgs.User"
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:workbench"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "xinfang.orgs.passwords.CharacterClassValidator"},
+]
+
+# Login throttling: this many failures per user name or per address in the window locks logins.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+
+# Sessions end after 30 idle minutes and with the browser.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = os.environ.get("XINFANG_HTTPS") == "1"
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "zh-hans"
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Attachments live outside any served directory and are only sent through an access check.
+ATTACHMENT_ROOT = VAR_DIR / "attachments"
+ATTACHMENT_MAX_BYTES = int(os.environ.get("XINFANG_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LEDGER_PAGE_SIZE = 50
+LEDGER_EXPORT_MAX_ROWS = 100_000
+
+_redis_url = os.environ.get("XINFANG_REDIS_URL")
+if _redis_url:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "xinfang", "url": _redis_url, "immediate": False}
+else:
+    HUEY = {
+        "huey_class": "huey.SqliteHuey",
+        "name": "xinfang",
+        "filename": str(VAR_DIR / "huey.sqlite3"),
+        "immediate": False,
+    }
+if os.environ.get("XINFANG_HUEY_IMMEDIATE") == "1":
+    HUEY["immediate"] = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

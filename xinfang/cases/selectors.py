@@ -1,0 +1,87 @@
+"""Reusable reads over cases a user may see: the ledger query and the workbench."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from xinfang.cases import search
+from xinfang.cases.access import cases_visible_to
+from xinfang.cases.models import Case
+from xinfang.orgs.models import Organisation, User
+
+SORTS = {
+    "-received_at": ("-received_at", "-id"),
+    "received_at": ("received_at", "id"),
+    "number": ("number",),
+    "-number": ("-number",),
+    "-head_count": ("-head_count", "-received_at"),
+    "status": ("status", "-received_at"),
+}
+DEFAULT_SORT = "-received_at"
+
+
+@dataclass
+class LedgerFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    channels: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    topic_id: int | None = None
+    region_id: int | None = None
+    unit_id: int | None = None
+    collective: bool | None = None
+    repeat: bool | None = None
+    text: str = ""
+    sort: str = DEFAULT_SORT
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def ledger_cases(user: User, filters: LedgerFilter) -> QuerySet[Case]:
+    cases = cases_visible_to(user)
+    if filters.date_from:
+        cases = cases.filter(received_at__gte=_start_of(filters.date_from))
+    if filters.date_to:
+        cases = cases.filter(received_at__lt=_start_of(filters.date_to + timedelta(days=1)))
+    if filters.channels:
+        cases = cases.filter(channel__in=filters.channels)
+    if filters.categories:
+        cases = cases.filter(category__in=filters.categories)
+    if filters.statuses:
+        cases = cases.filter(status__in=filters.statuses)
+    if filters.topic_id:
+        cases = cases.filter(
+            Q(topic_id=filters.topic_id) | Q(topic__parent_id=filters.topic_id) | Q(topic__parent__parent_id=filters.topic_id)
+        )
+    if filters.region_id:
+        region = Organisation.objects.filter(pk=filters.region_id).first()
+        if region is not None:
+            region_ids = Organisation.objects.filter(path__startswith=region.path).values_list("id", flat=True)
+            cases = cases.filter(place_region_id__in=list(region_ids))
+    if filters.unit_id:
+        cases = cases.filter(Q(responsible_org_id=filters.unit_id) | Q(receiving_org_id=filters.unit_id))
+    if filters.collective is not None:
+        cases = cases.filter(is_collective=filters.collective)
+    if filters.repeat is not None:
+        cases = cases.filter(is_repeat=filters.repeat)
+    if filters.text.strip():
+        cases = search.filter_by_text(cases, filters.text)
+    return cases.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def with_list_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
+    return cases.select_related("topic", "place_region", "receiving_org", "responsible_org").prefetch_related(
+        "parties__petitioner"
+    )
+
+
+def capped_count(cases: QuerySet[Case], cap: int = 10_000) -> tuple[int, bool]:
+    """Exact count up to `cap`; beyond it the ledger says "more than" (a full count of a
+    million rows costs more than the page itself)."""
+    count = cases.order_by()[: cap + 1].count()
+    return min(count, cap), count > cap

@@ -1,0 +1,37 @@
+"""Which part of the organisation tree a user works in.
+
+A user's scope is their organisation's subtree, except that a petition
+bureau answers for its whole jurisdiction: the territorial unit it belongs
+to (a county bureau sees the county and everything under it).
+"""
+
+from django.db.models import QuerySet
+
+from xinfang.orgs.models import Organisation, OrgKind, User
+
+
+def scope_root(user: User) -> Organisation | None:
+    org = user.organisation
+    if org is None:
+        return None
+    if org.kind == OrgKind.PETITION_BUREAU and org.parent is not None:
+        return org.parent
+    return org
+
+
+def orgs_in_scope(user: User) -> QuerySet[Organisation]:
+    root = scope_root(user)
+    if root is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(path__startswith=root.path)
+
+
+def org_ids_in_scope(user: User) -> list[int]:
+    return list(orgs_in_scope(user).values_list("id", flat=True))
+
+
+def regions_in_scope(user: User) -> QuerySet[Organisation]:
+    """Territorial units a user may name as the place of a matter."""
+    from xinfang.orgs.models import TERRITORIAL_KINDS
+
+    return orgs_in_scope(user).filter(kind__in=TERRITORIAL_KINDS)

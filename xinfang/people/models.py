@@ -1,0 +1,60 @@
+"""Petitioners. ID number, phones and address are stored encrypted, with a
+blind index for exact matching and a mask for lists; full values are only
+returned by `people.selectors.reveal_petitioner`, which logs the view."""
+
+from django.conf import settings
+from django.db import models
+
+from xinfang.core.models import TimeStampedModel
+
+
+class Petitioner(TimeStampedModel):
+    name = models.CharField("姓名", max_length=50, blank=True)
+    is_anonymous = models.BooleanField("匿名", default=False)
+    gender = models.CharField("性别", max_length=1, blank=True)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    id_number_cipher = models.TextField(blank=True)
+    id_number_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    id_number_mask = models.CharField("身份证号", max_length=18, blank=True)
+    address_cipher = models.TextField(blank=True)
+    address_mask = models.CharField("住址", max_length=20, blank=True)
+    region = models.ForeignKey(
+        "orgs.Organisation", verbose_name="户籍/居住地", null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = "信访人"
+        verbose_name_plural = "信访人"
+
+    def __str__(self) -> str:
+        return "匿名" if self.is_anonymous else self.name
+
+    @property
+    def phone_masks(self) -> list[str]:
+        return [phone.mask for phone in self.phones.all()]
+
+
+class PetitionerPhone(models.Model):
+    petitioner = models.ForeignKey(Petitioner, on_delete=models.CASCADE, related_name="phones")
+    cipher = models.TextField()
+    digest = models.CharField(max_length=64, db_index=True)
+    mask = models.CharField(max_length=20)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petitioner", "digest"], name="phone_once_per_petitioner")]
+
+
+class PersonalDataView(models.Model):
+    """Who saw a petitioner's full personal data, when, in which case."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT)
+    case = models.ForeignKey("cases.Case", null=True, on_delete=models.PROTECT)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True)
+    purpose = models.CharField(max_length=50, default="case_detail")
+
+    class Meta:
+        verbose_name = "个人信息查看记录"
+        verbose_name_plural = "个人信息查看记录"
+        ordering = ["-at"]
