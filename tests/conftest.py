@@ -1,0 +1,26 @@
+import os
+
+import pytest
+
+from xinfang.testing.factories import OrgTree, make_org_tree
+
+REQUIRED_MARKERS = {
+    "browser": os.environ.get("XINFANG_REQUIRE_BROWSER") == "1",
+}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI a skipped browser test is a failure: the browser must be there."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped:
+        for marker, required in REQUIRED_MARKERS.items():
+            if required and item.get_closest_marker(marker):
+                report.outcome = "failed"
+                report.longrepr = f"{marker} test skipped, but XINFANG_REQUIRE_{marker.upper()}=1: {report.longrepr}"
+
+
+@pytest.fixture
+def tree(db: None) -> OrgTree:
+    return make_org_tree()
