@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from xinfang.cases import search
 from xinfang.cases.access import cases_visible_to
-from xinfang.cases.models import Case
+from xinfang.cases.models import Case, StagedUpload
 from xinfang.orgs.models import Organisation, User
 
 SORTS = {
@@ -85,3 +85,8 @@ def capped_count(cases: QuerySet[Case], cap: int = 10_000) -> tuple[int, bool]:
     million rows costs more than the page itself)."""
     count = cases.order_by()[: cap + 1].count()
     return min(count, cap), count > cap
+
+
+def staged_uploads_of(user: User, tokens: list[str]) -> list[StagedUpload]:
+    """The user's own staged uploads among `tokens` (another user's token finds nothing)."""
+    return list(StagedUpload.objects.filter(owner=user, token__in=tokens).order_by("created_at"))

@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     REGION_UNKNOWN = "E2010"
     TOPIC_UNKNOWN = "E2011"
     NOT_ALLOWED_TO_REGISTER = "E2012"
+    DATE_RANGE_INVALID = "E2013"
     # attachments
     UPLOAD_TOO_LARGE = "E3001"
     UPLOAD_TYPE_NOT_ALLOWED = "E3002"
@@ -36,11 +37,23 @@ class ErrorCode(StrEnum):
     CASE_NOT_FOUND = "E4001"
     NOT_ALLOWED = "E4002"
     LOGIN_THROTTLED = "E4003"
+    LOGIN_INVALID = "E4004"
+    ACCOUNT_INACTIVE = "E4005"
     # imports
     IMPORT_FILE_INVALID = "E5001"
     IMPORT_ROW_INVALID = "E5002"
     ORG_PARENT_UNKNOWN = "E5003"
     REGION_CODE_FORMAT = "E5004"
+    IMPORT_COLUMNS_MISSING = "E5005"
+    ORG_NAME_REQUIRED = "E5006"
+    ORG_KIND_UNKNOWN = "E5007"
+    AREA_CODE_FORMAT = "E5008"
+    CASE_NUMBER_PREFIX_TAKEN = "E5009"
+    IMPORT_DUPLICATE_ROW = "E5010"
+    IMPORT_TEXT_TOO_LONG = "E5011"
+    RECEIVED_DATE_FORMAT = "E5012"
+    CHANNEL_UNKNOWN = "E5013"
+    CATEGORY_UNKNOWN = "E5014"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -61,6 +74,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.REGION_UNKNOWN: "请选择问题发生地所属行政区划。",
     ErrorCode.TOPIC_UNKNOWN: "请选择内容分类（三级）。",
     ErrorCode.NOT_ALLOWED_TO_REGISTER: "您的角色不能登记信访事项。",
+    ErrorCode.DATE_RANGE_INVALID: "结束日期不能早于开始日期。",
     ErrorCode.UPLOAD_TOO_LARGE: "附件过大。",
     ErrorCode.UPLOAD_TYPE_NOT_ALLOWED: "附件类型不允许：只接受图片（JPG、PNG）、PDF、Word 和 Excel 文件。",
     ErrorCode.UPLOAD_TYPE_MISMATCH: "附件内容与扩展名不符，已拒收。",
@@ -68,10 +82,22 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.CASE_NOT_FOUND: "信访事项不存在或您无权查看。",
     ErrorCode.NOT_ALLOWED: "您无权执行此操作。",
     ErrorCode.LOGIN_THROTTLED: "登录失败次数过多，请15分钟后再试。",
+    ErrorCode.LOGIN_INVALID: "用户名或密码不正确。",
+    ErrorCode.ACCOUNT_INACTIVE: "该账号已停用，请联系管理员。",
     ErrorCode.IMPORT_FILE_INVALID: "无法读取该 Excel 文件，请上传 .xlsx 格式。",
     ErrorCode.IMPORT_ROW_INVALID: "该行数据有误。",
     ErrorCode.ORG_PARENT_UNKNOWN: "上级单位不存在。",
     ErrorCode.REGION_CODE_FORMAT: "行政区划代码应为6位数字。",
+    ErrorCode.IMPORT_COLUMNS_MISSING: "Excel 文件缺少必需的列，请使用导入模板。",
+    ErrorCode.ORG_NAME_REQUIRED: "请填写单位名称。",
+    ErrorCode.ORG_KIND_UNKNOWN: "单位类型不正确。",
+    ErrorCode.AREA_CODE_FORMAT: "统计用区划代码应为不超过12位的数字。",
+    ErrorCode.CASE_NUMBER_PREFIX_TAKEN: "信访件编号前缀已被其他单位使用。",
+    ErrorCode.IMPORT_DUPLICATE_ROW: "与文件中前面的行重复。",
+    ErrorCode.IMPORT_TEXT_TOO_LONG: "内容过长。",
+    ErrorCode.RECEIVED_DATE_FORMAT: "收到日期格式不正确，应如 2025-03-04、2025/3/4 或 2025年3月4日。",
+    ErrorCode.CHANNEL_UNKNOWN: "信访形式不正确。",
+    ErrorCode.CATEGORY_UNKNOWN: "问题性质应为建议意见类、检举控告类或申诉求决类。",
 }
 
 

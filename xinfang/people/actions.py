@@ -1,11 +1,16 @@
 """Writes to petitioner records. Called inside case actions, never from views."""
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from xinfang.core import crypto
 from xinfang.orgs.models import Organisation
 from xinfang.people.identity import birth_date_of, gender_of, mask_address, mask_id_number, mask_phone
 from xinfang.people.models import Petitioner, PetitionerPhone
+
+if TYPE_CHECKING:
+    from xinfang.cases.models import Case
+    from xinfang.orgs.models import User
 
 
 @dataclass
@@ -51,3 +56,33 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
             )
             known.add(digest)
     return petitioner
+
+
+@dataclass
+class RevealedPetitioner:
+    petitioner: Petitioner
+    id_number: str
+    phones: list[str]
+    address: str
+
+
+def do_reveal_personal_data(
+    *, actor: "User", case: "Case", petitioner: Petitioner, ip_address: str | None
+) -> RevealedPetitioner:
+    """Decrypt one petitioner's personal data for a case the actor may see, and log the view.
+
+    The caller obtained `case` through cases.access; the role check is here so no
+    caller can forget it."""
+    from xinfang.core.errors import ErrorCode, XinfangError
+    from xinfang.orgs.roles import CAN_SEE_PERSONAL_DATA
+    from xinfang.people.models import PersonalDataView
+
+    if actor.role not in CAN_SEE_PERSONAL_DATA or not case.parties.filter(petitioner=petitioner).exists():
+        raise XinfangError(ErrorCode.NOT_ALLOWED)
+    PersonalDataView.objects.create(user=actor, petitioner=petitioner, case=case, ip_address=ip_address)
+    return RevealedPetitioner(
+        petitioner=petitioner,
+        id_number=crypto.decrypt(petitioner.id_number_cipher),
+        phones=[crypto.decrypt(phone.cipher) for phone in petitioner.phones.all()],
+        address=crypto.decrypt(petitioner.address_cipher),
+    )

@@ -1,0 +1,36 @@
+from datetime import timedelta
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from xinfang.cases import states
+from xinfang.cases.access import cases_visible_to
+from xinfang.web.views.common import current_user, login_required
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    visible = cases_visible_to(user)
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    month_start = today.replace(day=1)
+    figures = {
+        "today": visible.filter(received_at__gte=today).count(),
+        "open": visible.filter(status__in=list(states.OPEN)).count(),
+        "awaiting_routing": visible.filter(status=states.Status.REGISTERED).count(),
+        "collective_month": visible.filter(received_at__gte=month_start, is_collective=True).count(),
+        "repeat_month": visible.filter(received_at__gte=month_start, is_repeat=True).count(),
+        "last_7_days": visible.filter(received_at__gte=today - timedelta(days=6)).count(),
+    }
+    mine = (
+        visible.filter(registrar=user)
+        .select_related("topic", "place_region")
+        .order_by("-received_at")[:10]
+    )
+    waiting = (
+        visible.filter(status=states.Status.REGISTERED)
+        .select_related("topic", "place_region")
+        .order_by("received_at")[:10]
+    )
+    return render(request, "web/workbench.html", {"figures": figures, "mine": mine, "waiting": waiting})
