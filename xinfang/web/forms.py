@@ -107,11 +107,11 @@ class RegistrationForm(forms.Form):
     place_address = forms.CharField(label="详细地点", max_length=200, required=False)
     accused = forms.CharField(label="被反映人/单位", max_length=200, required=False)
     accused_org = OrgChoiceField(
-        label="被反映单位（系统内）", queryset=Organisation.objects.none(), required=False
+        label="被反映单位（系统内）", queryset=Organisation.objects.none(), required=False, empty_label="（无）"
     )
     title = forms.CharField(label="标题", max_length=200)
     facts = forms.CharField(label="事实与理由", widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    request = forms.CharField(label="信访诉求", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    request = forms.CharField(label="信访诉求", widget=forms.Textarea(attrs={"rows": 3}))
     head_count = forms.IntegerField(label="人数", initial=1, min_value=1, max_value=9999)
     handed_down_from = forms.CharField(label="交办/转送机关", max_length=100, required=False)
     handed_down_doc_no = forms.CharField(label="交办文号", max_length=60, required=False)
