@@ -18,7 +18,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         for marker, required in REQUIRED_MARKERS.items():
             if required and item.get_closest_marker(marker):
                 report.outcome = "failed"
-                report.longrepr = f"{marker} test skipped, but XINFANG_REQUIRE_{marker.upper()}=1: {report.longrepr}"
+                report.longrepr = (
+                    f"{marker} test skipped, but XINFANG_REQUIRE_{marker.upper()}=1: {report.longrepr}"
+                )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def registration_post(
     *,
     channel: str = "visit",
     petitioners: list[dict[str, str]] | None = None,
-    token: str = "tok-1",
+    token: str = "tok-1",  # noqa: S107 - a submission token, not a password
     **overrides: Any,
 ) -> dict[str, Any]:
     topic = Topic.objects.filter(level=3).order_by("id").first()
@@ -41,10 +41,19 @@ def registration_post(
         data["handed_down_doc_no"] = "杭信交〔2026〕12号"
     if channel == "leader_reception":
         data["reception_leader"] = "王副区长"
-    people = petitioners if petitioners is not None else [
-        {"role": "principal", "name": "李四", "id_number": make_id_number(seq=321), "phones": "13912345678",
-         "address": "西湖区文三路100号3幢201室"}
-    ]
+    people = (
+        petitioners
+        if petitioners is not None
+        else [
+            {
+                "role": "principal",
+                "name": "李四",
+                "id_number": make_id_number(seq=321),
+                "phones": "13912345678",
+                "address": "西湖区文三路100号3幢201室",
+            }
+        ]
+    )
     data["p-TOTAL_FORMS"] = str(len(people))
     data["p-INITIAL_FORMS"] = "0"
     data["p-MIN_NUM_FORMS"] = "0"
@@ -57,5 +66,10 @@ def registration_post(
 
 
 def representative(seq: int) -> dict[str, str]:
-    return {"role": "representative", "name": f"代表{seq}", "id_number": make_id_number(seq=400 + seq),
-            "phones": f"1380000{seq:04d}", "address": "西溪街道某村"}
+    return {
+        "role": "representative",
+        "name": f"代表{seq}",
+        "id_number": make_id_number(seq=400 + seq),
+        "phones": f"1380000{seq:04d}",
+        "address": "西溪街道某村",
+    }

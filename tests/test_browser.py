@@ -55,7 +55,9 @@ def test_register_visit_find_in_ledger_and_open(live_server, browser_page, brows
     page = browser_page
     outside_requests: list[str] = []
     server_host = urlparse(live_server.url).netloc
-    page.on("request", lambda r: outside_requests.append(r.url) if urlparse(r.url).netloc != server_host else None)
+    page.on(
+        "request", lambda r: outside_requests.append(r.url) if urlparse(r.url).netloc != server_host else None
+    )
 
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", "desk")

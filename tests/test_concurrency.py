@@ -21,7 +21,7 @@ def run_in_threads(count: int, target) -> list[BaseException]:  # type: ignore[n
         try:
             barrier.wait()
             target(index)
-        except BaseException as error:  # noqa: BLE001 - reported by the test
+        except BaseException as error:
             errors.append(error)
         finally:
             close_old_connections()
@@ -48,7 +48,9 @@ def test_twenty_concurrent_registrations_get_gapless_numbers(setup: dict) -> Non
     registrar, tree = setup["registrar"], setup["tree"]
 
     def register(index: int) -> None:
-        do_register_case(actor=registrar, data=registration_input(tree.township_a, submission_token=f"t{index}"))
+        do_register_case(
+            actor=registrar, data=registration_input(tree.township_a, submission_token=f"t{index}")
+        )
 
     assert run_in_threads(20, register) == []
     numbers = sorted(Case.objects.values_list("number", flat=True))
@@ -61,7 +63,9 @@ def test_concurrent_double_submit_makes_one_case(setup: dict) -> None:  # type: 
     made: list[int] = []
 
     def register(index: int) -> None:
-        case = do_register_case(actor=registrar, data=registration_input(tree.township_a, submission_token="same"))
+        case = do_register_case(
+            actor=registrar, data=registration_input(tree.township_a, submission_token="same")
+        )
         made.append(case.pk)
 
     assert run_in_threads(5, register) == []

@@ -47,10 +47,14 @@ def test_collective_visit_needs_representatives(registrar_client: Client, tree: 
     data = registration_post(tree.township_a, head_count="30")
     assert_rejected_keeping_input(registrar_client.post("/register/", data), "E2004")
 
-    too_many = registration_post(tree.township_a, head_count="30", petitioners=[representative(i) for i in range(6)])
+    too_many = registration_post(
+        tree.township_a, head_count="30", petitioners=[representative(i) for i in range(6)]
+    )
     assert_rejected_keeping_input(registrar_client.post("/register/", too_many), "E2005")
 
-    ok = registration_post(tree.township_a, head_count="30", petitioners=[representative(i) for i in range(5)])
+    ok = registration_post(
+        tree.township_a, head_count="30", petitioners=[representative(i) for i in range(5)]
+    )
     assert registrar_client.post("/register/", ok).status_code == 302
     case = Case.objects.get()
     assert case.is_collective and case.head_count == 30 and case.parties.count() == 5
@@ -69,7 +73,12 @@ def test_collective_visit_needs_representatives(registrar_client: Client, tree: 
 def test_bad_identity_is_refused_with_code(
     registrar_client: Client, tree: OrgTree, person: dict[str, str], code: str
 ) -> None:
-    base = {"role": "principal", "name": "李四", "id_number": make_id_number(seq=321), "phones": "13912345678"}
+    base = {
+        "role": "principal",
+        "name": "李四",
+        "id_number": make_id_number(seq=321),
+        "phones": "13912345678",
+    }
     data = registration_post(tree.township_a, petitioners=[{**base, **person}])
     assert_rejected_keeping_input(registrar_client.post("/register/", data), code)
 

@@ -4,12 +4,12 @@ neighbour's cases, and never an accusation against their own unit."""
 import pytest
 from django.test import Client
 
+from tests.helpers import PNG_BYTES
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import Case, Category
 from xinfang.cases.uploads import check_and_store
 from xinfang.orgs.roles import Role
 from xinfang.testing.factories import TEST_PASSWORD, OrgTree, make_user, register_case
-from tests.helpers import PNG_BYTES
 
 
 @pytest.fixture
@@ -18,8 +18,8 @@ def two_townships(tree: OrgTree) -> dict[str, object]:
     reg_b = make_user(tree.township_b, Role.REGISTRAR, "reg_b")
     case_a = register_case(reg_a, tree.township_a, title="北山街道噪音扰民", request="请求整治夜间施工噪音")
     stored = check_and_store("photo.png", PNG_BYTES)
-    from xinfang.testing.factories import registration_input
     from xinfang.cases.actions.register import do_register_case
+    from xinfang.testing.factories import registration_input
 
     data = registration_input(tree.township_b, title="西溪街道噪音扰民", request="请求整治夜间施工噪音")
     data.files = [stored]
@@ -62,8 +62,12 @@ def test_bureau_sees_its_jurisdiction(tree: OrgTree, two_townships: dict) -> Non
 def test_accusation_hidden_from_the_accused_unit(client: Client, tree: OrgTree) -> None:
     registrar = make_user(tree.bureau, Role.REGISTRAR)
     accusation = register_case(
-        registrar, tree.township_a, category=Category.ACCUSATION, accused_org=tree.housing,
-        title="举报住建局某科长收受好处", request="请求调查处理",
+        registrar,
+        tree.township_a,
+        category=Category.ACCUSATION,
+        accused_org=tree.housing,
+        title="举报住建局某科长收受好处",
+        request="请求调查处理",
     )
     ordinary = register_case(registrar, tree.township_a, title="住建局办事拖延")
     # Even when the accused unit is made responsible for the case, it must not see the accusation.

@@ -1,5 +1,8 @@
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.helpers import PNG_BYTES
 from xinfang.cases.actions.staging import do_stage_uploads
 from xinfang.cases.models import StagedUpload
 from xinfang.cases.tasks import purge_stale_staged_uploads
@@ -7,8 +10,6 @@ from xinfang.cases.uploads import storage_path
 from xinfang.core import clock
 from xinfang.orgs.roles import Role
 from xinfang.testing.factories import OrgTree, make_user
-from django.core.files.uploadedfile import SimpleUploadedFile
-from tests.helpers import PNG_BYTES
 
 
 def test_stale_staged_uploads_are_purged_once(tree: OrgTree) -> None:

@@ -28,10 +28,13 @@ KIND_LABELS = {
 }
 
 
-def event_hash(prev_hash: str, case_id: int, seq: int, kind: str, actor_id: int | None, at_iso: str,
-               data: dict[str, Any]) -> str:
+def event_hash(
+    prev_hash: str, case_id: int, seq: int, kind: str, actor_id: int | None, at_iso: str, data: dict[str, Any]
+) -> str:
     payload = json.dumps(
-        [prev_hash, case_id, seq, kind, actor_id, at_iso, data], ensure_ascii=False, sort_keys=True,
+        [prev_hash, case_id, seq, kind, actor_id, at_iso, data],
+        ensure_ascii=False,
+        sort_keys=True,
         separators=(",", ":"),
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -58,7 +61,9 @@ def record_registered(case: Case, actor: User) -> CaseEvent:
 
 
 def record_imported(case: Case, actor: User, source: str, row: int) -> CaseEvent:
-    return append_event(case, EventKind.IMPORTED, actor, {"number": case.number, "source": source, "row": row})
+    return append_event(
+        case, EventKind.IMPORTED, actor, {"number": case.number, "source": source, "row": row}
+    )
 
 
 def record_attachment_added(case: Case, actor: User, attachment_id: int, name: str, sha256: str) -> CaseEvent:

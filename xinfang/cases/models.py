@@ -38,7 +38,9 @@ class Topic(models.Model):
     """内容分类: a three-level tree (一级 › 二级 › 三级)."""
 
     name = models.CharField(max_length=50)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     level = models.PositiveSmallIntegerField()
     full_name = models.CharField(max_length=160, unique=True)
 
@@ -59,7 +61,9 @@ class CaseNumberCounter(models.Model):
     last_seq = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_office_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="one_counter_per_office_year")
+        ]
 
 
 class Case(TimeStampedModel):
@@ -76,7 +80,10 @@ class Case(TimeStampedModel):
         related_name="responsible_cases",
     )
     registrar = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="登记人（首问责任人）", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="登记人（首问责任人）",
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     channel = models.CharField("信访形式", max_length=20, choices=Channel.choices)
     received_at = models.DateTimeField("收到时间")
@@ -142,7 +149,9 @@ class CaseParty(models.Model):
 
     class Meta:
         ordering = ["position"]
-        constraints = [models.UniqueConstraint(fields=["case", "petitioner"], name="petitioner_once_per_case")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "petitioner"], name="petitioner_once_per_case")
+        ]
 
 
 class CaseEvent(models.Model):

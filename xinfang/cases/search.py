@@ -16,7 +16,8 @@ from xinfang.analysis.text import index_tokens, query_tokens
 from xinfang.cases.models import Case
 
 SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS case_fts USING fts5(tokens, tokenize='unicode61 remove_diacritics 0')",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS case_fts"
+    " USING fts5(tokens, tokenize='unicode61 remove_diacritics 0')",
 ]
 POSTGRES_DDL = [
     "CREATE TABLE IF NOT EXISTS case_search ("

@@ -56,12 +56,16 @@ def ledger_cases(user: User, filters: LedgerFilter) -> QuerySet[Case]:
         cases = cases.filter(status__in=filters.statuses)
     if filters.topic_id:
         cases = cases.filter(
-            Q(topic_id=filters.topic_id) | Q(topic__parent_id=filters.topic_id) | Q(topic__parent__parent_id=filters.topic_id)
+            Q(topic_id=filters.topic_id)
+            | Q(topic__parent_id=filters.topic_id)
+            | Q(topic__parent__parent_id=filters.topic_id)
         )
     if filters.region_id:
         region = Organisation.objects.filter(pk=filters.region_id).first()
         if region is not None:
-            region_ids = Organisation.objects.filter(path__startswith=region.path).values_list("id", flat=True)
+            region_ids = Organisation.objects.filter(path__startswith=region.path).values_list(
+                "id", flat=True
+            )
             cases = cases.filter(place_region_id__in=list(region_ids))
     if filters.unit_id:
         cases = cases.filter(Q(responsible_org_id=filters.unit_id) | Q(receiving_org_id=filters.unit_id))

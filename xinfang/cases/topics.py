@@ -10,7 +10,9 @@ TOPICS_CSV = Path(__file__).resolve().parent / "data" / "topics.csv"
 
 
 def load_default_topics(topic_model: Any) -> int:
-    """Create missing topics; `topic_model` may be a migration's historical model. Returns how many were made."""
+    """Create missing topics and return how many were made.
+
+    `topic_model` may be a migration's historical model."""
     by_full_name: dict[str, Any] = {}
     made = 0
     with open(TOPICS_CSV, encoding="utf-8-sig") as handle:

@@ -75,7 +75,9 @@ def check_upload(name: str, data: IO[bytes], size: int) -> str:
     limit = settings.ATTACHMENT_MAX_BYTES
     if size > limit:
         raise XinfangError(
-            ErrorCode.UPLOAD_TOO_LARGE, f"{short_name}：不得超过 {limit // (1024 * 1024)} MB", field="attachments"
+            ErrorCode.UPLOAD_TOO_LARGE,
+            f"{short_name}：不得超过 {limit // (1024 * 1024)} MB",
+            field="attachments",
         )
     extension = PurePath(name).suffix.lower().lstrip(".")
     if extension not in ALLOWED_EXTENSIONS:

@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -36,7 +37,7 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
-def text_cell(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> WriteOnlyCell:
+def text_cell(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> Cell:
     """A cell that always holds `value` as text (see the module docstring)."""
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
@@ -48,7 +49,7 @@ def text_cell(sheet: WriteOnlyWorksheet, value: str, *, bold: bool = False) -> W
     return cell
 
 
-def value_cell(sheet: WriteOnlyWorksheet, value: Any, *, number_format: str | None = None) -> WriteOnlyCell:
+def value_cell(sheet: WriteOnlyWorksheet, value: Any, *, number_format: str | None = None) -> Cell:
     """A cell for a number, date or text; text goes through `text_cell`."""
     if value is None:
         value = ""
@@ -66,7 +67,7 @@ def new_write_only_workbook(title: str) -> tuple[Workbook, WriteOnlyWorksheet]:
     return workbook, sheet
 
 
-def header_row(sheet: WriteOnlyWorksheet, headers: Iterable[str]) -> list[WriteOnlyCell]:
+def header_row(sheet: WriteOnlyWorksheet, headers: Iterable[str]) -> list[Cell]:
     return [text_cell(sheet, header, bold=True) for header in headers]
 
 

@@ -74,9 +74,15 @@ class Organisation(TimeStampedModel):
         if not self.case_number_prefix:
             # A bureau numbers as XF-<region>; any other receiving unit adds its id to stay unique.
             self.case_number_prefix = (
-                f"XF-{self.region_code}" if self.kind == OrgKind.PETITION_BUREAU else f"XF-{self.region_code}-{self.pk}"
+                f"XF-{self.region_code}"
+                if self.kind == OrgKind.PETITION_BUREAU
+                else f"XF-{self.region_code}-{self.pk}"
             )
-            if Organisation.objects.filter(case_number_prefix=self.case_number_prefix).exclude(pk=self.pk).exists():
+            if (
+                Organisation.objects.filter(case_number_prefix=self.case_number_prefix)
+                .exclude(pk=self.pk)
+                .exists()
+            ):
                 self.case_number_prefix = f"XF-{self.region_code}-{self.pk}"
         super().save(*args, **kwargs)  # type: ignore[arg-type]
         if old_path and old_path != self.path:

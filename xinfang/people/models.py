@@ -41,7 +41,9 @@ class PetitionerPhone(models.Model):
     mask = models.CharField(max_length=20)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["petitioner", "digest"], name="phone_once_per_petitioner")]
+        constraints = [
+            models.UniqueConstraint(fields=["petitioner", "digest"], name="phone_once_per_petitioner")
+        ]
 
 
 class PersonalDataView(models.Model):

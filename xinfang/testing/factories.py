@@ -5,15 +5,15 @@ from datetime import datetime, timedelta
 from itertools import count
 
 from xinfang.cases.actions.register import PartyInput, RegistrationInput, do_register_case
-from xinfang.cases.topics import load_default_topics
 from xinfang.cases.models import Case, Category, Channel, PartyRole, Topic
+from xinfang.cases.topics import load_default_topics
 from xinfang.core import clock
 from xinfang.orgs.models import Organisation, OrgKind, User
 from xinfang.orgs.roles import Role
 from xinfang.people.actions import PetitionerInput
 from xinfang.people.identity import id_check_char
 
-TEST_PASSWORD = "Xinfang-Test-2026!"
+TEST_PASSWORD = "Xinfang-Test-2026!"  # noqa: S105 - test accounts only
 _serial = count(1)
 
 
@@ -37,12 +37,18 @@ class OrgTree:
 
 def make_org_tree() -> OrgTree:
     province = Organisation.objects.create(name="浙江省", kind=OrgKind.PROVINCE, region_code="330000")
-    city = Organisation.objects.create(name="杭州市", kind=OrgKind.CITY, region_code="330100", parent=province)
-    county = Organisation.objects.create(name="西湖区", kind=OrgKind.COUNTY, region_code="330106", parent=city)
+    city = Organisation.objects.create(
+        name="杭州市", kind=OrgKind.CITY, region_code="330100", parent=province
+    )
+    county = Organisation.objects.create(
+        name="西湖区", kind=OrgKind.COUNTY, region_code="330106", parent=city
+    )
     bureau = Organisation.objects.create(
         name="信访局", kind=OrgKind.PETITION_BUREAU, region_code="330106", parent=county
     )
-    housing = Organisation.objects.create(name="住建局", kind=OrgKind.DEPARTMENT, region_code="330106", parent=county)
+    housing = Organisation.objects.create(
+        name="住建局", kind=OrgKind.DEPARTMENT, region_code="330106", parent=county
+    )
     discipline = Organisation.objects.create(
         name="纪委监委", kind=OrgKind.DISCIPLINE, region_code="330106", parent=county
     )
@@ -53,7 +59,11 @@ def make_org_tree() -> OrgTree:
         name="西溪街道", kind=OrgKind.TOWNSHIP, region_code="330106", area_code="330106002", parent=county
     )
     village_a = Organisation.objects.create(
-        name="宝石社区", kind=OrgKind.VILLAGE, region_code="330106", area_code="330106001001", parent=township_a
+        name="宝石社区",
+        kind=OrgKind.VILLAGE,
+        region_code="330106",
+        area_code="330106001001",
+        parent=township_a,
     )
     return OrgTree(province, city, county, bureau, housing, discipline, township_a, township_b, village_a)
 
@@ -90,7 +100,9 @@ def registration_input(
         parties = [
             PartyInput(
                 PetitionerInput(
-                    name="张三", id_number=make_id_number(seq=next(_serial) % 1000), phones=["13800138000"],
+                    name="张三",
+                    id_number=make_id_number(seq=next(_serial) % 1000),
+                    phones=["13800138000"],
                     address="杭州市西湖区文三路100号",
                 ),
                 PartyRole.PRINCIPAL,

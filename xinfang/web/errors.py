@@ -7,7 +7,11 @@ from django.shortcuts import render
 
 from xinfang.core.errors import ErrorCode, XinfangError
 
-STATUS_BY_CODE = {ErrorCode.CASE_NOT_FOUND: 404, ErrorCode.NOT_ALLOWED: 403, ErrorCode.NOT_ALLOWED_TO_REGISTER: 403}
+STATUS_BY_CODE = {
+    ErrorCode.CASE_NOT_FOUND: 404,
+    ErrorCode.NOT_ALLOWED: 403,
+    ErrorCode.NOT_ALLOWED_TO_REGISTER: 403,
+}
 
 
 class XinfangErrorMiddleware:

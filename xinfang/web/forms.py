@@ -107,7 +107,10 @@ class RegistrationForm(forms.Form):
     place_address = forms.CharField(label="详细地点", max_length=200, required=False)
     accused = forms.CharField(label="被反映人/单位", max_length=200, required=False)
     accused_org = OrgChoiceField(
-        label="被反映单位（系统内）", queryset=Organisation.objects.none(), required=False, empty_label="（无）"
+        label="被反映单位（系统内）",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="（无）",
     )
     title = forms.CharField(label="标题", max_length=200)
     facts = forms.CharField(label="事实与理由", widget=forms.Textarea(attrs={"rows": 5}), required=False)
@@ -117,7 +120,9 @@ class RegistrationForm(forms.Form):
     handed_down_doc_no = forms.CharField(label="交办文号", max_length=60, required=False)
     reception_leader = forms.CharField(label="接待领导", max_length=50, required=False)
     letter_sender_postmark = forms.CharField(label="来信邮戳/寄出地", max_length=100, required=False)
-    source_reference = forms.CharField(label="来源编号（来电工单号、网上信访编号等）", max_length=100, required=False)
+    source_reference = forms.CharField(
+        label="来源编号（来电工单号、网上信访编号等）", max_length=100, required=False
+    )
     attachments = MultipleFileField(label="附件（图片、PDF、Word、Excel）")
     submission_token = forms.CharField(widget=forms.HiddenInput)
 
@@ -210,7 +215,9 @@ def error_field_for(error: XinfangError, form: RegistrationForm) -> str | None:
 
 
 class LedgerFilterForm(forms.Form):
-    date_from = forms.DateField(label="收到日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label="收到日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     channel = forms.MultipleChoiceField(label="信访形式", choices=Channel.choices, required=False)
     category = forms.MultipleChoiceField(label="问题性质", choices=Category.choices, required=False)

@@ -22,13 +22,12 @@ from xinfang.cases.models import (
 )
 from xinfang.cases.numbering import next_case_number
 from xinfang.cases.uploads import StoredFile
-from xinfang.core import clock
+from xinfang.core import clock, crypto
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.orgs.models import Organisation, User
 from xinfang.orgs.roles import CAN_REGISTER
 from xinfang.people.actions import PetitionerInput, do_record_petitioner
 from xinfang.people.models import Petitioner, PetitionerPhone
-from xinfang.core import crypto
 
 EARLIEST_RECEIVED = datetime(2000, 1, 1, tzinfo=timezone.get_fixed_timezone(480))
 CLOCK_SKEW = timedelta(minutes=5)
@@ -173,9 +172,7 @@ def _register(actor: User, data: RegistrationInput) -> Case:
     events.record_registered(case, actor)
     files = list(data.files)
     staged = StagedUpload.objects.filter(owner=actor, token__in=data.staged_upload_tokens)
-    files += [
-        StoredFile(s.original_name, s.storage_name, s.content_type, s.size, s.sha256) for s in staged
-    ]
+    files += [StoredFile(s.original_name, s.storage_name, s.content_type, s.size, s.sha256) for s in staged]
     for stored in files:
         attachment = Attachment.objects.create(
             case=case,

@@ -6,66 +6,111 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('orgs', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("orgs", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Petitioner',
+            name="Petitioner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('is_anonymous', models.BooleanField(default=False, verbose_name='匿名')),
-                ('gender', models.CharField(blank=True, max_length=1, verbose_name='性别')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('id_number_cipher', models.TextField(blank=True)),
-                ('id_number_digest', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('id_number_mask', models.CharField(blank=True, max_length=18, verbose_name='身份证号')),
-                ('address_cipher', models.TextField(blank=True)),
-                ('address_mask', models.CharField(blank=True, max_length=20, verbose_name='住址')),
-                ('region', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='orgs.organisation', verbose_name='户籍/居住地')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                ("is_anonymous", models.BooleanField(default=False, verbose_name="匿名")),
+                ("gender", models.CharField(blank=True, max_length=1, verbose_name="性别")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                ("id_number_cipher", models.TextField(blank=True)),
+                ("id_number_digest", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("id_number_mask", models.CharField(blank=True, max_length=18, verbose_name="身份证号")),
+                ("address_cipher", models.TextField(blank=True)),
+                ("address_mask", models.CharField(blank=True, max_length=20, verbose_name="住址")),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="orgs.organisation",
+                        verbose_name="户籍/居住地",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '信访人',
-                'verbose_name_plural': '信访人',
+                "verbose_name": "信访人",
+                "verbose_name_plural": "信访人",
             },
         ),
         migrations.CreateModel(
-            name='PersonalDataView',
+            name="PersonalDataView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('ip_address', models.GenericIPAddressField(null=True)),
-                ('purpose', models.CharField(default='case_detail', max_length=50)),
-                ('case', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to='cases.case')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('petitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='people.petitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("ip_address", models.GenericIPAddressField(null=True)),
+                ("purpose", models.CharField(default="case_detail", max_length=50)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        null=True, on_delete=django.db.models.deletion.PROTECT, to="cases.case"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "petitioner",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="people.petitioner"),
+                ),
             ],
             options={
-                'verbose_name': '个人信息查看记录',
-                'verbose_name_plural': '个人信息查看记录',
-                'ordering': ['-at'],
+                "verbose_name": "个人信息查看记录",
+                "verbose_name_plural": "个人信息查看记录",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='PetitionerPhone',
+            name="PetitionerPhone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cipher', models.TextField()),
-                ('digest', models.CharField(db_index=True, max_length=64)),
-                ('mask', models.CharField(max_length=20)),
-                ('petitioner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='people.petitioner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cipher", models.TextField()),
+                ("digest", models.CharField(db_index=True, max_length=64)),
+                ("mask", models.CharField(max_length=20)),
+                (
+                    "petitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="people.petitioner",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('petitioner', 'digest'), name='phone_once_per_petitioner')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("petitioner", "digest"), name="phone_once_per_petitioner")
+                ],
             },
         ),
     ]

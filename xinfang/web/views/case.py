@@ -14,7 +14,9 @@ from xinfang.web.forms import client_ip
 from xinfang.web.views.common import current_user, login_required
 
 
-def _render_case(request: HttpRequest, case_id: int, revealed: dict[int, object] | None = None) -> HttpResponse:
+def _render_case(
+    request: HttpRequest, case_id: int, revealed: dict[int, object] | None = None
+) -> HttpResponse:
     user = current_user(request)
     case = access_case(user, case_id)
     parties = list(case.parties.select_related("petitioner").prefetch_related("petitioner__phones"))
@@ -46,7 +48,9 @@ def reveal_personal_data(request: HttpRequest, case_id: int, petitioner_id: int)
     party = case.parties.select_related("petitioner").filter(petitioner_id=petitioner_id).first()
     if party is None:
         raise XinfangError(ErrorCode.CASE_NOT_FOUND)
-    revealed = do_reveal_personal_data(actor=user, case=case, petitioner=party.petitioner, ip_address=client_ip(request))
+    revealed = do_reveal_personal_data(
+        actor=user, case=case, petitioner=party.petitioner, ip_address=client_ip(request)
+    )
     return _render_case(request, case_id, {party.petitioner_id: revealed})
 
 
@@ -55,12 +59,14 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     attachment = access_attachment(current_user(request), attachment_id)
     content_type = SERVED_TYPES.get(attachment.content_type, attachment.content_type)
     response = FileResponse(
-        open(storage_path(attachment.storage_name), "rb"),  # noqa: SIM115 - FileResponse closes it
+        open(storage_path(attachment.storage_name), "rb"),
         content_type=content_type,
         as_attachment=attachment.content_type not in INLINE_TYPES,
         filename=attachment.original_name,
     )
     # Even a file shown inline may run nothing and reach nothing.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    response["Content-Security-Policy"] = (
+        "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

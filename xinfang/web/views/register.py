@@ -21,7 +21,9 @@ from xinfang.web.views.common import current_user, login_required
 FORMSET_PREFIX = "p"
 
 
-def _render(request: HttpRequest, form: RegistrationForm, formset: Any, staged: Any, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, form: RegistrationForm, formset: Any, staged: Any, status: int = 200
+) -> HttpResponse:
     return render(
         request, "web/register.html", {"form": form, "formset": formset, "staged": staged}, status=status
     )
@@ -74,7 +76,7 @@ def register(request: HttpRequest) -> HttpResponse:
             reception_leader=form.cleaned_data["reception_leader"],
             letter_sender_postmark=form.cleaned_data["letter_sender_postmark"],
             source_reference=form.cleaned_data["source_reference"],
-            parties=[PartyInput(*f.to_input()) for f in formset.filled_forms()],
+            parties=[PartyInput(*f.to_input()) for f in formset.filled_forms()],  # type: ignore[attr-defined]
             staged_upload_tokens=[s.token for s in staged],
             submission_token=form.cleaned_data["submission_token"],
         )

@@ -24,9 +24,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "last_7_days": visible.filter(received_at__gte=today - timedelta(days=6)).count(),
     }
     mine = (
-        visible.filter(registrar=user)
-        .select_related("topic", "place_region")
-        .order_by("-received_at")[:10]
+        visible.filter(registrar=user).select_related("topic", "place_region").order_by("-received_at")[:10]
     )
     waiting = (
         visible.filter(status=states.Status.REGISTERED)
