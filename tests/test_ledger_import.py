@@ -224,8 +224,8 @@ def test_headers_are_order_free_and_required_ones_checked(tree: OrgTree, registr
 
 def test_roles(tree: OrgTree) -> None:
     for role, code in (
-        (Role.HANDLER, ErrorCode.NOT_ALLOWED),
-        (Role.ADMIN, ErrorCode.NOT_ALLOWED_TO_REGISTER),
+        (Role.LEADER, ErrorCode.NOT_ALLOWED),
+        (Role.ADMIN, ErrorCode.NOT_ALLOWED),
     ):
         with pytest.raises(XinfangError) as raised:
             do_import_ledger(actor=make_user(tree.bureau, role), stream=workbook([ledger_row()]))

@@ -28,6 +28,7 @@ class ErrorCode(StrEnum):
     TOPIC_UNKNOWN = "E2011"
     NOT_ALLOWED_TO_REGISTER = "E2012"
     DATE_RANGE_INVALID = "E2013"
+    ANONYMOUS_WITH_IDENTITY = "E2014"
     # attachments
     UPLOAD_TOO_LARGE = "E3001"
     UPLOAD_TYPE_NOT_ALLOWED = "E3002"
@@ -75,6 +76,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TOPIC_UNKNOWN: "请选择内容分类（三级）。",
     ErrorCode.NOT_ALLOWED_TO_REGISTER: "您的角色不能登记信访事项。",
     ErrorCode.DATE_RANGE_INVALID: "结束日期不能早于开始日期。",
+    ErrorCode.ANONYMOUS_WITH_IDENTITY: (
+        "已勾选匿名，但又填写了姓名、身份证号、电话或住址：请取消匿名，或清空这些信息。"
+    ),
     ErrorCode.UPLOAD_TOO_LARGE: "附件过大。",
     ErrorCode.UPLOAD_TYPE_NOT_ALLOWED: "附件类型不允许：只接受图片（JPG、PNG）、PDF、Word 和 Excel 文件。",
     ErrorCode.UPLOAD_TYPE_MISMATCH: "附件内容与扩展名不符，已拒收。",

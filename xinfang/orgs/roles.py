@@ -22,6 +22,7 @@ CAN_REGISTER = frozenset({Role.REGISTRAR, Role.HANDLER, Role.UNIT_HEAD})
 CAN_SEE_PERSONAL_DATA = frozenset({Role.REGISTRAR, Role.HANDLER, Role.UNIT_HEAD})
 # Who may import ledgers and maintain the organisation tree.
 CAN_ADMINISTER = frozenset({Role.ADMIN})
-CAN_IMPORT_LEDGER = frozenset({Role.ADMIN, Role.REGISTRAR, Role.UNIT_HEAD})
+# Importing a historical ledger registers cases, so it takes the right to register.
+CAN_IMPORT_LEDGER = CAN_REGISTER
 # Who reads the log of personal-data views.
 CAN_AUDIT = frozenset({Role.AUDITOR, Role.ADMIN})

@@ -26,7 +26,7 @@ class PetitionerInput:
 
 
 def do_record_petitioner(data: PetitionerInput) -> Petitioner:
-    """The same ID number is the same person: reuse the record and add new phones."""
+    """The same ID number is the same person: reuse the record, fill what it lacks, add new phones."""
     if data.is_anonymous:
         return Petitioner.objects.create(is_anonymous=True)
     petitioner = None
@@ -40,11 +40,13 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
             petitioner.id_number_mask = mask_id_number(data.id_number)
             petitioner.birth_date = birth_date_of(data.id_number)
             petitioner.gender = gender_of(data.id_number)
-    petitioner.name = data.name or petitioner.name
-    if data.address:
+    # A known person's recorded name and address stay as they are: a typo on a
+    # new registration must not rewrite them across all their earlier cases.
+    petitioner.name = petitioner.name or data.name
+    if data.address and not petitioner.address_cipher:
         petitioner.address_cipher = crypto.encrypt(data.address)
         petitioner.address_mask = mask_address(data.address)
-    if data.region is not None:
+    if data.region is not None and petitioner.region_id is None:
         petitioner.region = data.region
     petitioner.save()
     known = set(petitioner.phones.values_list("digest", flat=True))

@@ -75,7 +75,7 @@ def make_user(org: Organisation, role: str = Role.REGISTRAR, username: str | Non
     )
 
 
-def leaf_topic(name: str = "拖欠工资") -> Topic:
+def leaf_topic(name: str = "工资发放") -> Topic:
     if not Topic.objects.exists():  # a transactional test's flush removed the migration's rows
         load_default_topics(Topic)
     topic = Topic.objects.filter(level=3, name=name).first() or Topic.objects.filter(level=3).first()

@@ -181,6 +181,10 @@ class PetitionerForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        identity_given = any(cleaned.get(name) for name in ("name", "id_number", "phones", "address"))
+        if cleaned.get("is_anonymous") and identity_given:
+            # Nothing typed is dropped silently: the registrar decides which it is.
+            self.add_error("is_anonymous", XinfangError(ErrorCode.ANONYMOUS_WITH_IDENTITY).message)
         if not cleaned.get("is_anonymous") and not (cleaned.get("name") or "").strip() and self.has_changed():
             self.add_error("name", XinfangError(ErrorCode.NAME_REQUIRED).message)
         return cleaned

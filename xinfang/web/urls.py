@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xinfang.web.views import audit, auth, case, ledger, register, settings_page, workbench
+from xinfang.web.views import audit, auth, case, imports, ledger, register, settings_page, workbench
 
 app_name = "web"
 
@@ -20,5 +20,9 @@ urlpatterns = [
     ),
     path("attachments/<int:attachment_id>/", case.attachment_download, name="attachment_download"),
     path("settings/", settings_page.settings_page, name="settings"),
+    path("settings/ledger-import/", imports.ledger_import, name="ledger_import"),
+    path("settings/ledger-import/template.xlsx", imports.ledger_template, name="ledger_template"),
+    path("settings/org-tree/", imports.org_tree, name="org_tree"),
+    path("settings/org-tree/export.xlsx", imports.org_tree_export, name="org_tree_export"),
     path("audit/personal-data/", audit.personal_data_log, name="personal_data_log"),
 ]
