@@ -27,7 +27,7 @@ def add_bootstrap_classes(form: forms.BaseForm) -> None:
     """Bootstrap needs a class on every widget; set it once here, not in every template."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"
@@ -223,12 +223,20 @@ class LedgerFilterForm(forms.Form):
         label="收到日期自", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    channel = forms.MultipleChoiceField(label="信访形式", choices=Channel.choices, required=False)
-    category = forms.MultipleChoiceField(label="问题性质", choices=Category.choices, required=False)
-    status = forms.MultipleChoiceField(label="状态", choices=states.CHOICES, required=False)
+    channel = forms.MultipleChoiceField(
+        label="信访形式", choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    category = forms.MultipleChoiceField(
+        label="问题性质", choices=Category.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    status = forms.MultipleChoiceField(
+        label="状态", choices=states.CHOICES, required=False, widget=forms.SelectMultiple(attrs={"size": 4})
+    )
     topic = forms.TypedChoiceField(label="内容分类", coerce=int, required=False, empty_value=None)
-    region = OrgChoiceField(label="问题发生地", queryset=Organisation.objects.none(), required=False)
-    unit = OrgChoiceField(label="单位", queryset=Organisation.objects.none(), required=False)
+    region = OrgChoiceField(
+        label="问题发生地", queryset=Organisation.objects.none(), required=False, empty_label="全部"
+    )
+    unit = OrgChoiceField(label="单位", queryset=Organisation.objects.none(), required=False, empty_label="全部")
     collective = forms.NullBooleanField(
         label="集体访",
         required=False,
