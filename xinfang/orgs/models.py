@@ -57,7 +57,8 @@ class Organisation(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
-        """The name with its territorial ancestors, e.g. 西湖区 信访局."""
+        """A unit's name as people say it: a department or bureau with its territory
+        (西湖区信访局), a territorial unit by its own name (北山街道)."""
         if self.parent and self.kind not in TERRITORIAL_KINDS:
             return f"{self.parent.name}{self.name}"
         return self.name
