@@ -35,7 +35,23 @@ os.environ.setdefault("XINFANG_VAR_DIR", str(ROOT / "var" / "bench"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 sys.path.insert(0, str(ROOT))
 
-SEARCH_QUERIES = ["拖欠工资", "物业", "噪音", "拆迁补偿", "学校", "污染", "社保", "医疗纠纷", "违建", "供暖"]
+# Common words, a place, and words that match nothing (the worst case for a planner walking the newest cases).
+SEARCH_QUERIES = [
+    "拖欠工资",
+    "物业",
+    "噪音",
+    "拆迁补偿",
+    "学校",
+    "污染",
+    "社保",
+    "医疗纠纷",
+    "违建",
+    "供暖",
+    "蒋村花园",
+    "电梯",
+    "不存在的词语",
+    "孙水辉",
+]
 
 
 def percentile(samples: list[float], share: float) -> float:

@@ -7,10 +7,12 @@ XINFANG_REDIS_URL      job queue on Redis (default: Huey on SQLite under var/)
 XINFANG_DEBUG          "1" for development error pages
 XINFANG_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 XINFANG_VAR_DIR        where the database, keys and attachments live (default: ./var)
+XINFANG_TRUSTED_PROXIES comma-separated reverse-proxy addresses whose X-Forwarded-For is used
 """
 
 import os
 import secrets
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,10 +30,20 @@ def _key_from_env_or_file(env_name: str, file_name: str, make: Callable[[], str]
     if value:
         return value
     path = VAR_DIR / file_name
-    if not path.exists():
-        path.write_text(make())
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        # O_EXCL: of several processes starting at once, exactly one writes the key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(make())
+    for _ in range(50):  # a process that lost the race may read before the winner has written
+        value = path.read_text().strip()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise RuntimeError(f"{path} is empty")
 
 
 SECRET_KEY = _key_from_env_or_file("XINFANG_SECRET_KEY", "secret.key", lambda: secrets.token_urlsafe(50))
@@ -121,6 +133,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Login throttling: this many failures per user name or per address in the window locks logins.
 LOGIN_FAILURE_LIMIT = 5
+# Reverse proxies (nginx) whose X-Forwarded-For is believed, for throttling and the audit log.
+TRUSTED_PROXIES = [ip for ip in os.environ.get("XINFANG_TRUSTED_PROXIES", "").split(",") if ip]
 LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
 
 # Sessions end after 30 idle minutes and with the browser.
@@ -156,6 +170,9 @@ ATTACHMENT_ROOT = VAR_DIR / "attachments"
 ATTACHMENT_MAX_BYTES = int(os.environ.get("XINFANG_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Messages live in the session, so they end with it and never reach the next person at this browser.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LEDGER_PAGE_SIZE = 50
 LEDGER_EXPORT_MAX_ROWS = 100_000

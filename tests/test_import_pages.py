@@ -25,7 +25,7 @@ def xlsx_upload(rows: list[list[object]], name: str = "ledger.xlsx") -> SimpleUp
     return SimpleUploadedFile(name, out.getvalue(), content_type=XLSX)
 
 
-LEDGER_HEADERS = [
+LEDGER_HEADERS: list[object] = [
     "收到日期",
     "信访形式",
     "姓名",
@@ -47,7 +47,7 @@ def test_ledger_import_page_reports_every_row(client: Client, tree: OrgTree) -> 
     assert template["Content-Type"] == XLSX
     assert load_workbook(BytesIO(template.content)).active is not None
 
-    good = [
+    good: list[object] = [
         "2025-03-04",
         "来访",
         "赵六",
@@ -59,7 +59,7 @@ def test_ledger_import_page_reports_every_row(client: Client, tree: OrgTree) -> 
         "讨薪",
         "请求支付工资",
     ]
-    bad = [
+    bad: list[object] = [
         "2025-03-05",
         "来访",
         "钱七",

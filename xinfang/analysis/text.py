@@ -18,8 +18,13 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().lower()
 
 
+# Longer runs (a pasted URL, a base64 block) are not words anyone searches for,
+# and PostgreSQL refuses lexemes of 2 KB or more.
+MAX_TOKEN_CHARS = 64
+
+
 def _keep(token: str) -> bool:
-    return bool(token.strip()) and bool(_TOKEN.search(token))
+    return bool(token.strip()) and len(token) <= MAX_TOKEN_CHARS and bool(_TOKEN.search(token))
 
 
 def index_tokens(*texts: str) -> list[str]:

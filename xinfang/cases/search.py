@@ -65,15 +65,33 @@ def _tsquery_quote(token: str) -> str:
     return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+# Up to this many matches, they are fetched from the index first and the cases
+# looked up by id; beyond it the matches are dense enough that walking the
+# newest cases and probing the index finds a page at once.
+FEW_MATCHES = 5000
+
+
+def _matching_ids_sql(tokens: list[str]) -> tuple[str, list[str]]:
+    if connection.vendor == "postgresql":
+        expression = " & ".join(_tsquery_quote(token) for token in tokens)
+        return "SELECT case_id FROM case_search WHERE document @@ %s::tsquery", [expression]
+    expression = " AND ".join(_fts5_quote(token) for token in tokens)
+    return "SELECT rowid FROM case_fts WHERE case_fts MATCH %s", [expression]
+
+
 def filter_by_text(queryset: QuerySet[Case], query: str) -> QuerySet[Case]:
-    """Cases whose text contains every word of the query."""
+    """Cases whose text contains every word of the query.
+
+    The planner cannot know how many cases a word matches, so the choice is
+    made here: a rare word (a name, a place) must not make the database walk a
+    million cases looking for a page of matches that does not exist."""
     tokens = query_tokens(query)
     if not tokens:
         return queryset
-    if connection.vendor == "postgresql":
-        expression = " & ".join(_tsquery_quote(token) for token in tokens)
-        matching = RawSQL("SELECT case_id FROM case_search WHERE document @@ %s::tsquery", [expression])
-    else:
-        expression = " AND ".join(_fts5_quote(token) for token in tokens)
-        matching = RawSQL("SELECT rowid FROM case_fts WHERE case_fts MATCH %s", [expression])
-    return queryset.filter(id__in=matching)
+    sql, params = _matching_ids_sql(tokens)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} LIMIT {FEW_MATCHES + 1}", params)
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) <= FEW_MATCHES:
+        return queryset.filter(id__in=ids)
+    return queryset.filter(id__in=RawSQL(sql, params))  # noqa: S611 - fixed SQL, the query is a parameter

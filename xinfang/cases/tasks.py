@@ -14,11 +14,14 @@ STAGED_UPLOAD_LIFETIME = timedelta(days=1)
 
 def purge_stale_staged_uploads() -> int:
     """Remove uploads whose form was abandoned a day ago; idempotent, safe with several consumers."""
-    stale = StagedUpload.objects.filter(created_at__lt=clock.now() - STAGED_UPLOAD_LIFETIME)
+    cutoff = clock.now() - STAGED_UPLOAD_LIFETIME
     removed = 0
-    for upload in stale:
-        storage_path(upload.storage_name).unlink(missing_ok=True)
-        removed += StagedUpload.objects.filter(pk=upload.pk).delete()[0]
+    for upload in StagedUpload.objects.filter(created_at__lt=cutoff):
+        # The row goes first: only the call that deleted it removes the file, and a
+        # registration holding the row (select_for_update) makes this delete wait.
+        if StagedUpload.objects.filter(pk=upload.pk, created_at__lt=cutoff).delete()[0]:
+            storage_path(upload.storage_name).unlink(missing_ok=True)
+            removed += 1
     return removed
 
 

@@ -29,6 +29,8 @@ class ErrorCode(StrEnum):
     NOT_ALLOWED_TO_REGISTER = "E2012"
     DATE_RANGE_INVALID = "E2013"
     ANONYMOUS_WITH_IDENTITY = "E2014"
+    HEAD_COUNT_BELOW_PARTIES = "E2015"
+    LEDGER_FILTER_INVALID = "E2016"
     # attachments
     UPLOAD_TOO_LARGE = "E3001"
     UPLOAD_TYPE_NOT_ALLOWED = "E3002"
@@ -55,6 +57,9 @@ class ErrorCode(StrEnum):
     RECEIVED_DATE_FORMAT = "E5012"
     CHANNEL_UNKNOWN = "E5013"
     CATEGORY_UNKNOWN = "E5014"
+    ORG_OUT_OF_SCOPE = "E5015"
+    CASE_NUMBER_PREFIX_LOCKED = "E5016"
+    CASE_NUMBER_PREFIX_IN_NUMBERS = "E5017"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -79,6 +84,8 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ANONYMOUS_WITH_IDENTITY: (
         "已勾选匿名，但又填写了姓名、身份证号、电话或住址：请取消匿名，或清空这些信息。"
     ),
+    ErrorCode.HEAD_COUNT_BELOW_PARTIES: "人数少于登记的信访人数，请核对人数。",
+    ErrorCode.LEDGER_FILTER_INVALID: "筛选条件有误，请先在台账页面修正后再导出。",
     ErrorCode.UPLOAD_TOO_LARGE: "附件过大。",
     ErrorCode.UPLOAD_TYPE_NOT_ALLOWED: "附件类型不允许：只接受图片（JPG、PNG）、PDF、Word 和 Excel 文件。",
     ErrorCode.UPLOAD_TYPE_MISMATCH: "附件内容与扩展名不符，已拒收。",
@@ -102,6 +109,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.RECEIVED_DATE_FORMAT: "收到日期格式不正确，应如 2025-03-04、2025/3/4 或 2025年3月4日。",
     ErrorCode.CHANNEL_UNKNOWN: "信访形式不正确。",
     ErrorCode.CATEGORY_UNKNOWN: "问题性质应为建议意见类、检举控告类或申诉求决类。",
+    ErrorCode.ORG_OUT_OF_SCOPE: "该单位不在您的管理范围内，不能新增或修改。",
+    ErrorCode.CASE_NUMBER_PREFIX_LOCKED: "该单位已编发信访件编号，编号前缀不能再修改。",
+    ErrorCode.CASE_NUMBER_PREFIX_IN_NUMBERS: "已有信访件编号使用该前缀，不能分配给其他单位。",
 }
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from xinfang.core import crypto
 from xinfang.demo import templates
 from xinfang.people.identity import (
-    birth_date_of,
+    birth_year_of,
     gender_of,
     id_check_char,
     mask_address,
@@ -99,7 +99,7 @@ def petitioner_rows(person: PersonSpec) -> tuple[Petitioner, PetitionerPhone | N
         id_number_cipher=crypto.encrypt(person.id_number),
         id_number_digest=crypto.blind_index(person.id_number),
         id_number_mask=mask_id_number(person.id_number),
-        birth_date=birth_date_of(person.id_number),
+        birth_year=birth_year_of(person.id_number),
         gender=gender_of(person.id_number),
         address_cipher=crypto.encrypt(person.address),
         address_mask=mask_address(person.address),

@@ -3,9 +3,11 @@
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.db import IntegrityError, transaction
+
 from xinfang.core import crypto
 from xinfang.orgs.models import Organisation
-from xinfang.people.identity import birth_date_of, gender_of, mask_address, mask_id_number, mask_phone
+from xinfang.people.identity import birth_year_of, gender_of, mask_address, mask_id_number, mask_phone
 from xinfang.people.models import Petitioner, PetitionerPhone
 
 if TYPE_CHECKING:
@@ -29,17 +31,22 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
     """The same ID number is the same person: reuse the record, fill what it lacks, add new phones."""
     if data.is_anonymous:
         return Petitioner.objects.create(is_anonymous=True)
-    petitioner = None
-    if data.id_number:
-        petitioner = Petitioner.objects.filter(id_number_digest=crypto.blind_index(data.id_number)).first()
+    digest = crypto.blind_index(data.id_number) if data.id_number else ""
+    petitioner = Petitioner.objects.filter(id_number_digest=digest).first() if digest else None
     if petitioner is None:
         petitioner = Petitioner(name=data.name)
         if data.id_number:
             petitioner.id_number_cipher = crypto.encrypt(data.id_number)
-            petitioner.id_number_digest = crypto.blind_index(data.id_number)
+            petitioner.id_number_digest = digest
             petitioner.id_number_mask = mask_id_number(data.id_number)
-            petitioner.birth_date = birth_date_of(data.id_number)
+            petitioner.birth_year = birth_year_of(data.id_number)
             petitioner.gender = gender_of(data.id_number)
+        try:
+            with transaction.atomic():
+                petitioner.save()
+        except IntegrityError:
+            # Another registration of the same new person committed first: theirs is the record.
+            petitioner = Petitioner.objects.get(id_number_digest=digest)
     # A known person's recorded name and address stay as they are: a typo on a
     # new registration must not rewrite them across all their earlier cases.
     petitioner.name = petitioner.name or data.name

@@ -45,6 +45,11 @@ def birth_date_of(number: str) -> date | None:
         return None
 
 
+def birth_year_of(number: str) -> int | None:
+    birth = birth_date_of(number)
+    return birth.year if birth else None
+
+
 def gender_of(number: str) -> str:
     """'M' or 'F' from the sequence digit's parity."""
     return "M" if int(number[16]) % 2 == 1 else "F"

@@ -12,7 +12,9 @@ class Petitioner(TimeStampedModel):
     name = models.CharField("姓名", max_length=50, blank=True)
     is_anonymous = models.BooleanField("匿名", default=False)
     gender = models.CharField("性别", max_length=1, blank=True)
-    birth_date = models.DateField("出生日期", null=True, blank=True)
+    # Only the year: the mask shows the ID number's region and last four, and with
+    # the full birth date in clear the whole number could be rebuilt.
+    birth_year = models.PositiveSmallIntegerField("出生年份", null=True, blank=True)
     id_number_cipher = models.TextField(blank=True)
     id_number_digest = models.CharField(max_length=64, blank=True, db_index=True)
     id_number_mask = models.CharField("身份证号", max_length=18, blank=True)
@@ -25,6 +27,14 @@ class Petitioner(TimeStampedModel):
     class Meta:
         verbose_name = "信访人"
         verbose_name_plural = "信访人"
+        constraints = [
+            # One record per person: the same ID number is the same petitioner.
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=~models.Q(id_number_digest=""),
+                name="one_petitioner_per_id",
+            )
+        ]
 
     def __str__(self) -> str:
         return "匿名" if self.is_anonymous else self.name

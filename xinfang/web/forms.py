@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -37,14 +39,20 @@ def add_bootstrap_classes(form: forms.BaseForm) -> None:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
+    """The client's address; behind a trusted reverse proxy, the last address it added."""
+    remote = request.META.get("REMOTE_ADDR")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if remote in settings.TRUSTED_PROXIES and forwarded:
+        return forwarded.split(",")[-1].strip() or remote
+    return remote
 
 
-class ThrottledLoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": XinfangError(ErrorCode.LOGIN_INVALID).message,
-        "inactive": XinfangError(ErrorCode.ACCOUNT_INACTIVE).message,
-    }
+class ThrottledLoginMixin:
+    """Counts failed logins per user name and address; shared by the staff and the admin login."""
+
+    request: HttpRequest | None
+    cleaned_data: dict[str, Any]
+    user_cache: Any
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
@@ -54,12 +62,30 @@ class ThrottledLoginForm(AuthenticationForm):
         except XinfangError as error:
             raise ValidationError(str(error), code=error.code.value) from None
         try:
-            cleaned = super().clean()
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
         except ValidationError:
             do_record_login_failure(username, ip)
             raise
-        do_clear_login_failures(username)
+        if self.user_cache is None:
+            # An incomplete form (an empty password) is a failure too, never a reset.
+            do_record_login_failure(username, ip)
+        else:
+            do_clear_login_failures(username)
         return cleaned
+
+
+LOGIN_ERROR_MESSAGES: dict[str, Any] = {
+    "invalid_login": XinfangError(ErrorCode.LOGIN_INVALID).message,
+    "inactive": XinfangError(ErrorCode.ACCOUNT_INACTIVE).message,
+}
+
+
+class ThrottledLoginForm(ThrottledLoginMixin, AuthenticationForm):
+    error_messages = LOGIN_ERROR_MESSAGES
+
+
+class ThrottledAdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    error_messages = {**AdminAuthenticationForm.error_messages, **LOGIN_ERROR_MESSAGES}
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,7 +156,9 @@ class RegistrationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = [("", "请选择内容分类"), *topic_choices()]  # type: ignore[attr-defined]
         self.fields["place_region"].queryset = regions_in_scope(user)  # type: ignore[attr-defined]
-        self.fields["accused_org"].queryset = orgs_in_scope(user)  # type: ignore[attr-defined]
+        # Any unit can be accused, also one above or beside the registrar: the accused
+        # unit must be recorded for the confidentiality rule to hide the case from it.
+        self.fields["accused_org"].queryset = Organisation.objects.order_by("path")  # type: ignore[attr-defined]
         self.fields["request"].error_messages["required"] = XinfangError(ErrorCode.REQUEST_REQUIRED).message
         add_bootstrap_classes(self)
 
@@ -236,7 +264,9 @@ class LedgerFilterForm(forms.Form):
     region = OrgChoiceField(
         label="问题发生地", queryset=Organisation.objects.none(), required=False, empty_label="全部"
     )
-    unit = OrgChoiceField(label="单位", queryset=Organisation.objects.none(), required=False, empty_label="全部")
+    unit = OrgChoiceField(
+        label="单位", queryset=Organisation.objects.none(), required=False, empty_label="全部"
+    )
     collective = forms.NullBooleanField(
         label="集体访",
         required=False,
@@ -277,7 +307,12 @@ class LedgerFilterForm(forms.Form):
         return cleaned
 
     def to_filter(self) -> LedgerFilter:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A field that did not validate is left out; the others still filter
+        # (an invalid form must never widen the list to everything).
+        data: dict[str, Any] = {}
+        if self.is_bound:
+            self.is_valid()
+            data = self.cleaned_data
         sort = data.get("sort") or "-received_at"
         return LedgerFilter(
             date_from=data.get("date_from"),

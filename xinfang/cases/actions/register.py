@@ -77,6 +77,8 @@ def check_registration(data: RegistrationInput, *, actor: User) -> list[XinfangE
         problems.append(XinfangError(ErrorCode.REQUEST_REQUIRED, field="request"))
     if not 1 <= data.head_count <= 9999:
         problems.append(XinfangError(ErrorCode.HEAD_COUNT_INVALID, field="head_count"))
+    elif data.head_count < len(data.parties):
+        problems.append(XinfangError(ErrorCode.HEAD_COUNT_BELOW_PARTIES, field="head_count"))
     if data.topic.level != 3:
         problems.append(XinfangError(ErrorCode.TOPIC_UNKNOWN, field="topic"))
     if not data.parties:
@@ -171,7 +173,10 @@ def _register(actor: User, data: RegistrationInput) -> Case:
         )
     events.record_registered(case, actor)
     files = list(data.files)
-    staged = StagedUpload.objects.filter(owner=actor, token__in=data.staged_upload_tokens)
+    # Locked, so the purge job cannot remove a file between here and its Attachment row.
+    staged = list(
+        StagedUpload.objects.select_for_update().filter(owner=actor, token__in=data.staged_upload_tokens)
+    )
     files += [StoredFile(s.original_name, s.storage_name, s.content_type, s.size, s.sha256) for s in staged]
     for stored in files:
         attachment = Attachment.objects.create(
@@ -184,6 +189,6 @@ def _register(actor: User, data: RegistrationInput) -> Case:
             uploaded_by=actor,
         )
         events.record_attachment_added(case, actor, attachment.pk, stored.original_name, stored.sha256)
-    staged.delete()
+    StagedUpload.objects.filter(pk__in=[s.pk for s in staged]).delete()
     search.index_case(case)
     return case
