@@ -116,3 +116,23 @@ def test_query_count_is_bounded_per_chunk(tree: OrgTree, django_assert_max_num_q
     # The scope's org ids, the cases, then per chunk: parties with their petitioners, and phones.
     _queries_for(registrar, django_assert_max_num_queries, 2 + 2, chunk_size=100)
     _queries_for(registrar, django_assert_max_num_queries, 2 + 2 * 3, chunk_size=5)
+
+
+def test_a_truncated_workbook_says_so_on_a_notes_sheet(tree: OrgTree) -> None:
+    registrar = make_user(tree.bureau, Role.REGISTRAR)
+    cases = [register_case(registrar) for _ in range(3)]
+    stream = BytesIO()
+    result = export_ledger(stream, Case.objects.order_by("id"), max_rows=2)
+    stream.seek(0)
+    book = load_workbook(stream)
+    assert result.truncated and book.sheetnames == ["信访台账", "说明"]
+    main = list(book["信访台账"].iter_rows(values_only=True))
+    assert main[0] == COLUMNS
+    assert [row[0] for row in main[1:]] == [case.number for case in cases[:2]]  # only cases, no note row
+    notes = [value for row in book["说明"].iter_rows(values_only=True) for value in row if value]
+    assert notes == ["仅导出前 2 条，另有更多符合条件的记录未导出，请缩小筛选范围"]
+
+    stream = BytesIO()
+    result = export_ledger(stream, Case.objects.order_by("id"), max_rows=3)
+    stream.seek(0)
+    assert not result.truncated and load_workbook(stream).sheetnames == ["信访台账"]

@@ -1,16 +1,25 @@
+import hashlib
+import json
 from datetime import date, datetime, timedelta
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from xinfang.cases import search
 from xinfang.cases.access import cases_visible_to
-from xinfang.cases.actions.import_ledger import do_import_ledger, write_ledger_template, write_report
+from xinfang.cases.actions.import_ledger import (
+    do_import_ledger,
+    submission_token,
+    write_ledger_template,
+    write_report,
+)
 from xinfang.cases.events import EventKind
 from xinfang.cases.models import Case, PartyRole
 from xinfang.core.errors import ErrorCode, XinfangError
@@ -270,3 +279,21 @@ def test_command(tree: OrgTree, registrar: User, tmp_path: Path) -> None:
     assert "第4行：身份证号：身份证号码校验位不正确" in text
     assert "备注" in text
     assert (tmp_path / "report.xlsx").exists()
+
+
+def test_submission_token_is_keyed(tree: OrgTree, registrar: User) -> None:
+    do_import_ledger(actor=registrar, stream=workbook([ledger_row()]))
+    case = Case.objects.get()
+    assert case.submission_token and case.submission_token.startswith("ledger-")
+    assert len(case.submission_token) == 64
+    fingerprint = {"id_number": make_id_number(seq=501), "phones": ["13900139000"]}
+    token = submission_token(tree.bureau.pk, fingerprint)
+    payload = json.dumps([tree.bureau.pk, fingerprint], ensure_ascii=False, sort_keys=True)
+    # Without the server's secret, hashing a guess of the row does not give the stored token.
+    assert token != "ledger-" + hashlib.sha256(payload.encode()).hexdigest()[:57]
+    with override_settings(FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode()):
+        assert submission_token(tree.bureau.pk, fingerprint) != token
+    assert submission_token(tree.bureau.pk, fingerprint) == token
+    # Re-importing still finds the case it made.
+    report = do_import_ledger(actor=registrar, stream=workbook([ledger_row()]))
+    assert [(row.status, row.case_number) for row in report.rows] == [("existing", case.number)]

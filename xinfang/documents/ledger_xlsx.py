@@ -4,7 +4,10 @@
                   chunk_size: int = 2000) -> LedgerExport
         Writes the cases, in the queryset's order, to the binary `stream` (a
         file opened "wb", a BytesIO, or an HttpResponse) and returns how many
-        rows were written and whether `max_rows` cut the list short.
+        rows were written and whether `max_rows` cut the list short. A
+        workbook that was cut short says so itself: a second sheet 说明
+        (NOTES_SHEET) states that only the first N rows are there, so the
+        main sheet keeps nothing but its columns and cases.
 
 Scoping is the caller's: pass a queryset that is already limited to what the
 user may see (cases.selectors.ledger_cases). Personal data is exported only
@@ -49,8 +52,14 @@ COLUMNS = (
 )
 COLUMN_WIDTHS = (26, 17, 10, 12, 30, 30, 40, 14, 16, 16, 6, 7, 9, 10, 14, 20, 26)
 ANONYMOUS = "匿名"
+NOTES_SHEET = "说明"
 CHANNEL_LABELS = dict(Channel.choices)
 CATEGORY_LABELS = dict(Category.choices)
+
+
+def truncation_note(rows: int) -> str:
+    """What the 说明 sheet of a workbook cut short at `rows` cases says."""
+    return f"仅导出前 {rows} 条，另有更多符合条件的记录未导出，请缩小筛选范围"
 
 
 @dataclass
@@ -131,5 +140,8 @@ def export_ledger(
             ]
         )
         written += 1
+    if truncated:
+        notes = workbook.create_sheet(NOTES_SHEET)
+        notes.append([text_cell(notes, truncation_note(written), bold=True)])
     workbook.save(stream)
     return LedgerExport(rows=written, truncated=truncated)

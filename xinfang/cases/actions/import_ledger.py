@@ -33,11 +33,12 @@ For a collective visit (来访/领导接待日 with 人数 ≥ 5) the named peti
 registered as the representative. A 上级交办/转送 row needs 交办机关, a
 领导接待日 row 接待领导 (the registration rules).
 
-Re-importing a file creates no duplicates: a row's submission token is a hash
-of the importer's office and the row's parsed content.
+Re-importing a file creates no duplicates: a row's submission token is a
+keyed hash (core.crypto.keyed_digest, an HMAC under the server's secret) of
+the importer's office and the row's parsed content, so the token in the
+database cannot be used to test guesses of the personal data in the row.
 """
 
-import hashlib
 import json
 import os
 import re
@@ -58,6 +59,7 @@ from xinfang.cases.actions.register import (
     is_collective,
 )
 from xinfang.cases.models import Case, Category, Channel, PartyRole, Topic
+from xinfang.core.crypto import keyed_digest
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.core.xlsx import (
     RowProblem,
@@ -404,10 +406,16 @@ def _parse_row(cells: tuple[Any, ...], columns: dict[str, int], lookups: _Lookup
     return _ParsedRow(data, fingerprint, fields["source_reference"], problems)
 
 
+FINGERPRINT_PURPOSE = "ledger-submission-token"
+
+
 def submission_token(office_id: int, fingerprint: dict[str, Any]) -> str:
-    """Same office, same row content -> same token, so a re-import finds the case it made before."""
+    """Same office, same row content -> same token, so a re-import finds the case it made before.
+
+    Keyed (HMAC), because the fingerprint holds ID numbers, phones and addresses.
+    """
     payload = json.dumps([office_id, fingerprint], ensure_ascii=False, sort_keys=True)
-    return "ledger-" + hashlib.sha256(payload.encode()).hexdigest()[:57]
+    return "ledger-" + keyed_digest(payload, purpose=FINGERPRINT_PURPOSE)[:57]
 
 
 def _columns(headers: dict[int, str]) -> tuple[dict[str, int], list[str]]:

@@ -14,6 +14,19 @@ name, so rows may come in any order as long as each parent is in the file or
 already in the database; an import never moves or renames an organisation.
 An empty 信访件编号前缀 keeps the existing prefix (or lets a new one be
 generated). Exporting and importing the same tree changes nothing.
+
+An admin maintains only their scope (orgs.scoping.orgs_in_scope): a row may
+update an organisation inside it (the scope root included: an import cannot
+move it anyway) or create one whose parent is inside it; any other row is
+rejected (ORG_OUT_OF_SCOPE).
+
+Case numbers carry the prefix (cases.numbering), and a counter restarts at 1
+for each office, so a prefix is never reused: an organisation that has issued
+numbers (it has a CaseNumberCounter or received a case) keeps its prefix
+(CASE_NUMBER_PREFIX_LOCKED), and a prefix found in an existing case number
+(<prefix>-<yyyy>-<nnnnnn>) is given to no other unit
+(CASE_NUMBER_PREFIX_IN_NUMBERS), besides being unique among current ones
+(CASE_NUMBER_PREFIX_TAKEN).
 """
 
 import re
@@ -22,10 +35,12 @@ from typing import IO, Any, Literal
 
 from django.db import transaction
 
+from xinfang.cases.models import Case, CaseNumberCounter
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.core.xlsx import RowProblem, cell_text, read_sheet
 from xinfang.orgs.models import Organisation, OrgKind, User
 from xinfang.orgs.roles import CAN_ADMINISTER
+from xinfang.orgs.scoping import orgs_in_scope, scope_root
 from xinfang.orgs.tree_xlsx import (
     COL_AREA_CODE,
     COL_KIND,
@@ -171,13 +186,34 @@ def _columns(headers: dict[int, str]) -> dict[str, int]:
     return columns
 
 
-class _Importer:
-    """Holds the tree as it grows during one import: organisations by name path, prefixes in use."""
+def _issued_numbers(org: Organisation) -> bool:
+    """Whether case numbers carrying the organisation's prefix exist (or a counter has started)."""
+    return (
+        CaseNumberCounter.objects.filter(organisation=org).exists()
+        or Case.objects.filter(receiving_org=org).exists()
+    )
 
-    def __init__(self) -> None:
+
+def _prefix_in_numbers(prefix: str, *, other_than: Organisation | None) -> bool:
+    """Whether a case number <prefix>-<yyyy>-<nnnnnn> exists that `other_than` did not issue."""
+    numbers = Case.objects.filter(number__regex=rf"^{re.escape(prefix)}-[0-9]{{4}}-[0-9]{{6}}$")
+    if other_than is not None:
+        numbers = numbers.exclude(receiving_org=other_than)
+    return numbers.exists()
+
+
+class _Importer:
+    """Holds the tree as it grows during one import: organisations by name path, prefixes in use,
+    and the ids of the organisations the actor may change."""
+
+    def __init__(self, actor: User) -> None:
+        # Every organisation, so that a row outside the scope is named as such rather than unknown.
         orgs = list(Organisation.objects.all())
         paths = name_paths(orgs)
         self.by_path: dict[str, Organisation] = {paths[org.pk]: org for org in orgs}
+        self.scope_ids: set[int] = set(orgs_in_scope(actor).values_list("pk", flat=True))
+        root = scope_root(actor)
+        self.scope_path = paths.get(root.pk, root.name) if root is not None else ""
         self.prefix_owner: dict[str, int] = {
             org.case_number_prefix: org.pk for org in orgs if org.case_number_prefix
         }
@@ -219,17 +255,49 @@ class _Importer:
             detail = f"第{self.taken[path]}行已有同一单位"
             problems.append(RowProblem.of(XinfangError(ErrorCode.IMPORT_DUPLICATE_ROW, detail), COL_NAME))
         existing = self.by_path.get(path)
-        owner = self.prefix_owner.get(row.prefix) if row.prefix else None
-        if owner is not None and (existing is None or owner != existing.pk):
-            problems.append(
-                RowProblem.of(XinfangError(ErrorCode.CASE_NUMBER_PREFIX_TAKEN, row.prefix), COL_PREFIX)
-            )
+        parent = self.by_path[parent_path] if parent_path else None
+        if not self._in_scope(existing, parent):
+            problems.append(RowProblem.of(self._out_of_scope(existing, parent), COL_PARENT))
+        else:
+            problems.extend(self._prefix_problems(row, existing))
         if problems:
             return self._rejected(row, path, problems)
         self.taken[path] = row.row
         if existing is None:
-            return self._create(row, path, self.by_path[parent_path] if parent_path else None)
+            return self._create(row, path, parent)
         return self._update(row, path, existing)
+
+    def _in_scope(self, existing: Organisation | None, parent: Organisation | None) -> bool:
+        """An existing unit inside the scope, or a new one under a unit inside it."""
+        if existing is not None:
+            return existing.pk in self.scope_ids
+        return parent is not None and parent.pk in self.scope_ids
+
+    def _out_of_scope(self, existing: Organisation | None, parent: Organisation | None) -> XinfangError:
+        if not self.scope_path:
+            detail = "您的账号未关联单位"
+        elif existing is None and parent is None:
+            detail = f"不能新增顶级单位；您只能维护“{self.scope_path}”及其下级单位"
+        else:
+            detail = f"您只能维护“{self.scope_path}”及其下级单位"
+        return XinfangError(ErrorCode.ORG_OUT_OF_SCOPE, detail)
+
+    def _prefix_problems(self, row: _Row, existing: Organisation | None) -> list[RowProblem]:
+        if not row.prefix or (existing is not None and existing.case_number_prefix == row.prefix):
+            return []
+        owner = self.prefix_owner.get(row.prefix)
+        if owner is not None and (existing is None or owner != existing.pk):
+            error = XinfangError(ErrorCode.CASE_NUMBER_PREFIX_TAKEN, row.prefix)
+        elif existing is not None and _issued_numbers(existing):
+            error = XinfangError(
+                ErrorCode.CASE_NUMBER_PREFIX_LOCKED,
+                f"现为“{existing.case_number_prefix}”，不能改为“{row.prefix}”；请清空此格或填写现有前缀",
+            )
+        elif _prefix_in_numbers(row.prefix, other_than=existing):
+            error = XinfangError(ErrorCode.CASE_NUMBER_PREFIX_IN_NUMBERS, row.prefix)
+        else:
+            return []
+        return [RowProblem.of(error, COL_PREFIX)]
 
     def _create(self, row: _Row, path: str, parent: Organisation | None) -> TreeRowResult:
         org = Organisation(
@@ -241,8 +309,13 @@ class _Importer:
             case_number_prefix=row.prefix or None,
         )
         org.save()
-        self.by_path[path] = org
         assert org.case_number_prefix
+        if not row.prefix and _prefix_in_numbers(org.case_number_prefix, other_than=org):
+            # A generated prefix (XF-<region>) that an earlier unit's case numbers still carry.
+            org.case_number_prefix = f"XF-{org.region_code}-{org.pk}"
+            org.save(update_fields=["case_number_prefix"])
+        self.by_path[path] = org
+        self.scope_ids.add(org.pk)  # its parent is inside the scope, so it is too
         self.prefix_owner[org.case_number_prefix] = org.pk
         return TreeRowResult(row=row.row, path=path, status="created")
 
@@ -276,7 +349,7 @@ def do_import_tree(*, actor: User, stream: IO[bytes]) -> ImportReport:
     pending = [_parse(number, cells, columns) for number, cells in sheet.rows]
     results: list[TreeRowResult] = []
     with transaction.atomic():
-        importer = _Importer()
+        importer = _Importer(actor)
         # Rows may list children before parents: each pass applies the rows whose
         # parent exists by now; a pass that applies nothing leaves only orphans.
         while pending:
