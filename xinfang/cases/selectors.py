@@ -1,5 +1,6 @@
 """Reusable reads over cases a user may see: the ledger query and the workbench."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -8,8 +9,14 @@ from django.utils import timezone
 
 from xinfang.cases import search
 from xinfang.cases.access import cases_visible_to
-from xinfang.cases.models import Case, StagedUpload
+from xinfang.cases.models import Case, CaseParty, StagedUpload
+from xinfang.core import crypto
 from xinfang.orgs.models import Organisation, User
+from xinfang.people.identity import normalise_id_number, normalise_phone
+from xinfang.people.models import Petitioner
+
+ID_NUMBER_SHAPE = re.compile(r"^\d{17}[\dXx]$")
+PHONE_SHAPE = re.compile(r"^(\+?86)?(1\d{10}|0\d{9,11})$")
 
 SORTS = {
     "-received_at": ("-received_at", "-id"),
@@ -35,6 +42,7 @@ class LedgerFilter:
     collective: bool | None = None
     repeat: bool | None = None
     text: str = ""
+    petitioner: str = ""
     sort: str = DEFAULT_SORT
 
 
@@ -75,7 +83,24 @@ def ledger_cases(user: User, filters: LedgerFilter) -> QuerySet[Case]:
         cases = cases.filter(is_repeat=filters.repeat)
     if filters.text.strip():
         cases = search.filter_by_text(cases, filters.text)
+    if filters.petitioner.strip():
+        parties = CaseParty.objects.filter(petitioner__in=petitioners_matching(filters.petitioner))
+        cases = cases.filter(id__in=parties.values("case_id"))
     return cases.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def petitioners_matching(query: str) -> QuerySet[Petitioner]:
+    """Petitioners by ID number or phone (exact, through the blind index) or by name (exact).
+
+    Personal data is encrypted, so a partial ID number or phone cannot be searched;
+    a whole one can, without ever decrypting."""
+    text = query.strip()
+    compact = re.sub(r"[\s-]", "", text)
+    if ID_NUMBER_SHAPE.match(compact):
+        return Petitioner.objects.filter(id_number_digest=crypto.blind_index(normalise_id_number(compact)))
+    if PHONE_SHAPE.match(compact):
+        return Petitioner.objects.filter(phones__digest=crypto.phone_index(normalise_phone(text)))
+    return Petitioner.objects.filter(name=text)
 
 
 def with_list_relations(cases: QuerySet[Case]) -> QuerySet[Case]:

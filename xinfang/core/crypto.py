@@ -40,6 +40,11 @@ def decrypt(token: str) -> str:
     return _fernet(settings.FIELD_ENCRYPTION_KEY).decrypt(token.encode()).decode()
 
 
+def phone_index(phone: str) -> str:
+    """Blind index of a phone number by its digits, so 0571-87654321 and 057187654321 match."""
+    return blind_index("".join(ch for ch in phone if ch.isdigit()))
+
+
 def blind_index(value: str) -> str:
     if not value:
         return ""

@@ -107,7 +107,7 @@ def petitioner_rows(person: PersonSpec) -> tuple[Petitioner, PetitionerPhone | N
     )
     phone = PetitionerPhone(
         cipher=crypto.encrypt(person.phone),
-        digest=crypto.blind_index(person.phone),
+        digest=crypto.phone_index(person.phone),
         mask=mask_phone(person.phone),
     )
     return petitioner, phone

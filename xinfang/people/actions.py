@@ -58,7 +58,7 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
     petitioner.save()
     known = set(petitioner.phones.values_list("digest", flat=True))
     for phone in data.phones:
-        digest = crypto.blind_index(phone)
+        digest = crypto.phone_index(phone)
         if digest not in known:
             PetitionerPhone.objects.create(
                 petitioner=petitioner, cipher=crypto.encrypt(phone), digest=digest, mask=mask_phone(phone)

@@ -9,7 +9,7 @@ from xinfang.core.models import TimeStampedModel
 
 
 class Petitioner(TimeStampedModel):
-    name = models.CharField("姓名", max_length=50, blank=True)
+    name = models.CharField("姓名", max_length=50, blank=True, db_index=True)
     is_anonymous = models.BooleanField("匿名", default=False)
     gender = models.CharField("性别", max_length=1, blank=True)
     # Only the year: the mask shows the ID number's region and last four, and with

@@ -278,6 +278,12 @@ class LedgerFilterForm(forms.Form):
         widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
     )
     q = forms.CharField(label="全文检索", required=False, max_length=100)
+    petitioner = forms.CharField(
+        label="信访人",
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"placeholder": "姓名 / 完整身份证号 / 电话"}),
+    )
     sort = forms.ChoiceField(
         label="排序",
         required=False,
@@ -326,5 +332,6 @@ class LedgerFilterForm(forms.Form):
             collective=data.get("collective"),
             repeat=data.get("repeat"),
             text=data.get("q") or "",
+            petitioner=data.get("petitioner") or "",
             sort=sort if sort in SORTS else "-received_at",
         )

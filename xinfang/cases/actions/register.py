@@ -111,7 +111,7 @@ def _known_before(petitioners: list[Petitioner], data: RegistrationInput) -> boo
     ids = [p.pk for p in petitioners if not p.is_anonymous]
     if CaseParty.objects.filter(petitioner_id__in=ids).exists():
         return True
-    digests = [crypto.blind_index(phone) for party in data.parties for phone in party.petitioner.phones]
+    digests = [crypto.phone_index(phone) for party in data.parties for phone in party.petitioner.phones]
     return PetitionerPhone.objects.filter(digest__in=digests, petitioner__parties__isnull=False).exists()
 
 
