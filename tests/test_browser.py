@@ -98,3 +98,10 @@ def test_register_visit_find_in_ledger_and_open(live_server, browser_page, brows
     assert "137****1111" in page.content()
     page.screenshot(path=str(ARTIFACTS / "case-detail.png"), full_page=True)
     assert outside_requests == [], f"pages must not call outside the server: {outside_requests}"
+
+    # A tablet in portrait: the register form and the ledger still fit the width.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    for name, path in [("tablet-register", "/register/"), ("tablet-ledger", "/ledger/")]:
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 768

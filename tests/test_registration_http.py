@@ -163,6 +163,13 @@ def test_role_without_registration_right_is_refused(client: Client, tree: OrgTre
     assert Case.objects.count() == 0
 
 
+def test_petitioner_region_is_recorded(registrar_client: Client, tree: OrgTree) -> None:
+    person = {"role": "principal", "name": "李四", "phones": "13912345678", "region": str(tree.village_a.pk)}
+    data = registration_post(tree.township_a, petitioners=[person])
+    assert registrar_client.post("/register/", data).status_code == 302
+    assert Case.objects.get().parties.get().petitioner.region == tree.village_a
+
+
 def test_repeat_petitioner_is_flagged(registrar_client: Client, tree: OrgTree) -> None:
     registrar_client.post("/register/", registration_post(tree.township_a, token="a"))
     registrar_client.post("/register/", registration_post(tree.township_a, token="b"))

@@ -129,7 +129,7 @@ class RegistrationForm(forms.Form):
     )
     category = forms.ChoiceField(label="问题性质", choices=Category.choices)
     topic = forms.TypedChoiceField(label="内容分类", coerce=int)
-    place_region = OrgChoiceField(label="问题发生地", queryset=Organisation.objects.none())
+    place_region = OrgChoiceField(label="问题发生地", queryset=Organisation.objects.none(), empty_label="请选择")
     place_address = forms.CharField(label="详细地点", max_length=200, required=False)
     accused = forms.CharField(label="被反映人/单位", max_length=200, required=False)
     accused_org = OrgChoiceField(
@@ -183,9 +183,14 @@ class PetitionerForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=30, required=False)
     phones = forms.CharField(label="联系电话", max_length=100, required=False, help_text="多个号码用逗号分隔")
     address = forms.CharField(label="住址", max_length=200, required=False)
+    region = OrgChoiceField(
+        label="户籍/居住地", queryset=Organisation.objects.none(), required=False, empty_label="（未填）"
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["region"].queryset = regions_in_scope(user)  # type: ignore[attr-defined]
         add_bootstrap_classes(self)
 
     def clean_id_number(self) -> str:
@@ -227,6 +232,7 @@ class PetitionerForm(forms.Form):
                 id_number=data["id_number"],
                 phones=data["phones"],
                 address=data["address"].strip(),
+                region=data.get("region"),
             ),
             data["role"],
         )

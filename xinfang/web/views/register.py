@@ -41,7 +41,9 @@ def register(request: HttpRequest) -> HttpResponse:
             "head_count": 1,
         }
         form = RegistrationForm(initial=initial, user=user)
-        return _render(request, form, PetitionerFormSet(prefix=FORMSET_PREFIX), [])
+        return _render(
+            request, form, PetitionerFormSet(prefix=FORMSET_PREFIX, form_kwargs={"user": user}), []
+        )
 
     token = request.POST.get("submission_token", "")
     already = Case.objects.filter(submission_token=token, registrar=user).first() if token else None
@@ -49,7 +51,7 @@ def register(request: HttpRequest) -> HttpResponse:
         # The same form sent again (double click, back button): show the case it made.
         return redirect("web:case_detail", case_id=already.pk)
     form = RegistrationForm(request.POST, request.FILES, user=user)
-    formset = PetitionerFormSet(request.POST, prefix=FORMSET_PREFIX)
+    formset = PetitionerFormSet(request.POST, prefix=FORMSET_PREFIX, form_kwargs={"user": user})
     # Uploads are checked and kept before anything else, so a mistake elsewhere loses no file.
     upload_errors = do_stage_uploads(actor=user, files=request.FILES.getlist("attachments"))
     kept_tokens = request.POST.getlist("staged_uploads")
