@@ -129,7 +129,9 @@ class RegistrationForm(forms.Form):
     )
     category = forms.ChoiceField(label="问题性质", choices=Category.choices)
     topic = forms.TypedChoiceField(label="内容分类", coerce=int)
-    place_region = OrgChoiceField(label="问题发生地", queryset=Organisation.objects.none(), empty_label="请选择")
+    place_region = OrgChoiceField(
+        label="问题发生地", queryset=Organisation.objects.none(), empty_label="请选择"
+    )
     place_address = forms.CharField(label="详细地点", max_length=200, required=False)
     accused = forms.CharField(label="被反映人/单位", max_length=200, required=False)
     accused_org = OrgChoiceField(
