@@ -6,6 +6,7 @@ action's transaction, so `seq` and `prev_hash` cannot race.
 
 import hashlib
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from xinfang.cases.models import Case, CaseEvent
@@ -29,10 +30,20 @@ KIND_LABELS = {
 
 
 def event_hash(
-    prev_hash: str, case_id: int, seq: int, kind: str, actor_id: int | None, at_iso: str, data: dict[str, Any]
+    prev_hash: str,
+    case_id: int,
+    seq: int,
+    kind: str,
+    actor_id: int | None,
+    at: datetime,
+    data: dict[str, Any],
 ) -> str:
+    """The hash of one event, over its fields and the previous event's hash.
+
+    The time is hashed in UTC, so it reads back the same from any database."""
+    at_utc = at.astimezone(UTC).isoformat()
     payload = json.dumps(
-        [prev_hash, case_id, seq, kind, actor_id, at_iso, data],
+        [prev_hash, case_id, seq, kind, actor_id, at_utc, data],
         ensure_ascii=False,
         sort_keys=True,
         separators=(",", ":"),
@@ -45,7 +56,7 @@ def append_event(case: Case, kind: str, actor: User | None, data: dict[str, Any]
     seq = last.seq + 1 if last else 1
     prev_hash = last.hash if last else GENESIS_HASH
     at = clock.now().replace(microsecond=0)
-    digest = event_hash(prev_hash, case.pk, seq, kind, actor.pk if actor else None, at.isoformat(), data)
+    digest = event_hash(prev_hash, case.pk, seq, kind, actor.pk if actor else None, at, data)
     return CaseEvent.objects.create(
         case=case, seq=seq, kind=kind, actor=actor, at=at, data=data, prev_hash=prev_hash, hash=digest
     )

@@ -156,9 +156,7 @@ def _registered_event(case: Case) -> CaseEvent:
     """The first link of the case's chain, with the data events.record_registered records."""
     data = {"number": case.number, "channel": case.channel, "receiving_org": case.receiving_org_id}
     at = case.received_at
-    digest = event_hash(
-        GENESIS_HASH, case.pk, 1, EventKind.REGISTERED, case.registrar_id, at.isoformat(), data
-    )
+    digest = event_hash(GENESIS_HASH, case.pk, 1, EventKind.REGISTERED, case.registrar_id, at, data)
     return CaseEvent(
         case_id=case.pk,
         seq=1,
