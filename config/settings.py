@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "xinfang.orgs",
     "xinfang.people",
     "xinfang.cases",
+    "xinfang.deadlines",
     "xinfang.web",
     "xinfang.demo",
 ]

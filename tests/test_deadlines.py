@@ -6,14 +6,30 @@ below; `chinese_calendar` serves only as an independent check of which days
 are working days.
 """
 
+import json
+import os
 import random
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
 
 import chinese_calendar
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
 
 from xinfang.deadlines import rules
 from xinfang.deadlines.calendar import Due, Unit, WorkCalendar
+from xinfang.deadlines.models import HolidayDay, HolidayKind, HolidayYear
+from xinfang.deadlines.seed import seed_holidays
+from xinfang.deadlines.selectors import forget_calendar, load_calendar, missing_schedule_warning
+from xinfang.orgs.roles import Role
+from xinfang.testing.factories import OrgTree, make_user
 
 # {year: (weekday holidays, weekend make-up working days)}, copied from the notices.
 OFFICIAL: dict[int, tuple[set[date], set[date]]] = {
@@ -306,3 +322,174 @@ def test_periods_cite_their_articles() -> None:
         assert period.unit is Unit.WORKING or period.unit is Unit.CALENDAR
     # Five working days from Friday 2025-09-26: Sun 9.28, 29, 30; 10.1–10.8 off; 10.9, 10.10.
     assert official_calendar().due(date(2025, 9, 26), 5, rules.OBJECTION.unit).due == date(2025, 10, 10)
+
+
+# -- the schedules in the database ---------------------------------------------------------
+
+
+@pytest.fixture
+def seeded(db: None) -> Iterator[None]:
+    """The migration's rows; a transactional test elsewhere may have flushed them."""
+    if not HolidayYear.objects.exists():
+        seed_holidays(HolidayYear, HolidayDay)
+    # The cached calendar outlives each test's rolled-back transaction.
+    forget_calendar()
+    yield
+    forget_calendar()
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_seeded_schedules_give_the_same_due_dates(seeded: None, case: tuple[date, int, Unit, date]) -> None:
+    start, days, unit, expected = case
+    assert load_calendar().due(start, days, unit) == Due(start, days, unit, expected, False)
+
+
+def test_seed_keeps_only_days_that_differ_from_an_ordinary_week(seeded: None) -> None:
+    assert set(HolidayYear.objects.values_list("year", flat=True)) == set(range(2004, 2027))
+    assert HolidayDay.objects.get(date=date(2024, 2, 18)).kind == HolidayKind.WORKDAY
+    assert HolidayDay.objects.get(date=date(2024, 2, 18)).name == "春节"
+    assert HolidayDay.objects.get(date=date(2025, 10, 6)).kind == HolidayKind.HOLIDAY
+    assert not HolidayDay.objects.filter(date=date(2024, 2, 10)).exists()  # a Saturday off anyway
+    for day in HolidayDay.objects.all():
+        assert (day.date.weekday() >= 5) == (day.kind == HolidayKind.WORKDAY), day
+
+
+def test_entering_a_new_year_makes_provisional_periods_final(seeded: None) -> None:
+    # 2026-12-31 is a Thursday. Without a 2027 schedule, Friday 2027-01-01 counts as a working day.
+    before = load_calendar().due(date(2026, 12, 31), 1, Unit.WORKING)
+    assert before == Due(date(2026, 12, 31), 1, Unit.WORKING, date(2027, 1, 1), True)
+
+    year = HolidayYear.objects.create(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知")
+    HolidayDay.objects.create(holiday_year=year, date=date(2027, 1, 1), kind=HolidayKind.HOLIDAY, name="元旦")
+    after = load_calendar().due(date(2026, 12, 31), 1, Unit.WORKING)
+    assert after == Due(date(2026, 12, 31), 1, Unit.WORKING, date(2027, 1, 4), False)
+
+    HolidayDay.objects.filter(date=date(2027, 1, 1)).delete()
+    assert load_calendar().due(date(2026, 12, 31), 1, Unit.WORKING).due == date(2027, 1, 1)
+    year.delete()
+    assert load_calendar().due(date(2026, 12, 31), 1, Unit.WORKING).provisional
+
+
+def test_an_admin_enters_a_year_on_one_page(seeded: None, client: Client, tree: OrgTree) -> None:
+    admin = make_user(tree.province, Role.ADMIN, "root")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    assert load_calendar().due(date(2027, 2, 5), 5, Unit.WORKING).provisional
+    form = {
+        "year": "2027",
+        "source": "国务院办公厅关于2027年部分节假日安排的通知",
+        "days-TOTAL_FORMS": "2",
+        "days-INITIAL_FORMS": "0",
+        "days-MIN_NUM_FORMS": "0",
+        "days-MAX_NUM_FORMS": "1000",
+        # A made-up schedule: what matters is that both kinds of day take effect.
+        "days-0-date": "2027-02-08",
+        "days-0-kind": "holiday",
+        "days-0-name": "春节",
+        "days-1-date": "2027-02-13",
+        "days-1-kind": "workday",
+        "days-1-name": "春节",
+    }
+    response = client.post("/admin/deadlines/holidayyear/add/", form)
+    assert response.status_code == 302, response.content.decode()
+    # Friday 2027-02-05 + 5 个工作日: Mon 8 off; 9, 10, 11, 12, Sat 13 work.
+    assert load_calendar().due(date(2027, 2, 5), 5, Unit.WORKING) == Due(
+        date(2027, 2, 5), 5, Unit.WORKING, date(2027, 2, 13), False
+    )
+    assert client.get("/admin/deadlines/holidayday/").status_code == 200
+
+
+def test_a_holiday_on_a_weekend_is_refused(seeded: None) -> None:
+    year = HolidayYear.objects.create(year=2027, source="测试")
+    saturday = HolidayDay(holiday_year=year, date=date(2027, 1, 2), kind=HolidayKind.HOLIDAY, name="元旦")
+    with pytest.raises(ValidationError, match="E6003"):
+        saturday.full_clean()
+    monday = HolidayDay(holiday_year=year, date=date(2027, 1, 4), kind=HolidayKind.WORKDAY, name="元旦")
+    with pytest.raises(ValidationError, match="E6003"):
+        monday.full_clean()
+    other_year = HolidayDay(holiday_year=year, date=date(2028, 1, 3), kind=HolidayKind.HOLIDAY, name="元旦")
+    with pytest.raises(ValidationError, match="E6004"):
+        other_year.full_clean()
+
+
+# -- the missing-schedule warning ----------------------------------------------------------
+
+
+def test_warning_from_november_when_next_year_is_missing(seeded: None) -> None:
+    assert missing_schedule_warning(date(2026, 10, 31)) is None
+    warning = missing_schedule_warning(date(2026, 11, 1))
+    assert warning is not None and warning.startswith("尚未录入2027年法定节假日安排……")
+    assert missing_schedule_warning(date(2026, 12, 31)) == warning
+    HolidayYear.objects.create(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知")
+    assert missing_schedule_warning(date(2026, 11, 1)) is None
+
+
+def test_warning_when_the_current_year_is_missing(seeded: None) -> None:
+    assert missing_schedule_warning(date(2027, 3, 1)) == missing_schedule_warning(date(2026, 11, 1))
+    both = missing_schedule_warning(date(2027, 11, 1))
+    assert both is not None and both.startswith("尚未录入2027年、2028年法定节假日安排")
+    assert missing_schedule_warning(date(2025, 11, 1)) is None
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def run_deadline(*args: str) -> dict[str, object]:
+    out = StringIO()
+    call_command("deadline", *args, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 1
+    return json.loads(lines[0])
+
+
+def test_command_prints_one_json_object(seeded: None) -> None:
+    assert run_deadline("due", "2024-02-05", "5", "--working") == {
+        "start": "2024-02-05",
+        "days": 5,
+        "unit": "working",
+        "due": "2024-02-18",
+        "provisional": False,
+    }
+    assert run_deadline("due", "2025-09-19", "15") == {
+        "start": "2025-09-19",
+        "days": 15,
+        "unit": "calendar",
+        "due": "2025-10-09",
+        "provisional": False,
+    }
+    assert run_deadline("due", "2026-12-25", "15")["provisional"] is True
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["2025-13-01", "15"], "日期格式不正确，应如 2025-03-04。（2025-13-01） [E6001]"),
+        (["明天", "15"], "日期格式不正确，应如 2025-03-04。（明天） [E6001]"),
+        (["2025-09-19", "-3"], "期限天数应为不小于0的整数。（-3） [E6002]"),
+        (["2025-09-19", "十五"], "期限天数应为不小于0的整数。（十五） [E6002]"),
+        (["2025-09-19", "1.5"], "期限天数应为不小于0的整数。（1.5） [E6002]"),
+    ],
+)
+def test_command_refuses_bad_input(seeded: None, args: list[str], message: str) -> None:
+    with pytest.raises(CommandError) as caught:
+        call_command("deadline", "due", *args)
+    assert str(caught.value) == message
+    assert caught.value.returncode == 2
+
+
+def test_console_command_exits_with_2_and_no_traceback(tmp_path: Path) -> None:
+    console = Path(sys.executable).parent / "xinfang"
+    environment = {**os.environ, "XINFANG_VAR_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [str(console), "deadline", "due", "2025-02-30", "15"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "[E6001]" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -60,6 +60,11 @@ class ErrorCode(StrEnum):
     ORG_OUT_OF_SCOPE = "E5015"
     CASE_NUMBER_PREFIX_LOCKED = "E5016"
     CASE_NUMBER_PREFIX_IN_NUMBERS = "E5017"
+    # deadlines and holiday schedules
+    DEADLINE_DATE_FORMAT = "E6001"
+    DEADLINE_DAYS_INVALID = "E6002"
+    HOLIDAY_KIND_WEEKDAY = "E6003"
+    HOLIDAY_OUTSIDE_YEAR = "E6004"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -112,6 +117,10 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ORG_OUT_OF_SCOPE: "该单位不在您的管理范围内，不能新增或修改。",
     ErrorCode.CASE_NUMBER_PREFIX_LOCKED: "该单位已编发信访件编号，编号前缀不能再修改。",
     ErrorCode.CASE_NUMBER_PREFIX_IN_NUMBERS: "已有信访件编号使用该前缀，不能分配给其他单位。",
+    ErrorCode.DEADLINE_DATE_FORMAT: "日期格式不正确，应如 2025-03-04。",
+    ErrorCode.DEADLINE_DAYS_INVALID: "期限天数应为不小于0的整数。",
+    ErrorCode.HOLIDAY_KIND_WEEKDAY: "放假日应为周一至周五（周末本就休息），调休上班日应为周六或周日。",
+    ErrorCode.HOLIDAY_OUTSIDE_YEAR: "该日期不在所属年度内。",
 }
 
 
