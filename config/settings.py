@@ -8,6 +8,7 @@ XINFANG_DEBUG          "1" for development error pages
 XINFANG_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 XINFANG_VAR_DIR        where the database, keys and attachments live (default: ./var)
 XINFANG_TRUSTED_PROXIES comma-separated reverse-proxy addresses whose X-Forwarded-For is used
+XINFANG_DEADLINE_WARNING_DAYS working days ahead a deadline counts as due soon (default 3)
 """
 
 import os
@@ -67,6 +68,9 @@ INSTALLED_APPS = [
     "xinfang.people",
     "xinfang.cases",
     "xinfang.deadlines",
+    "xinfang.documents",
+    "xinfang.leaders",
+    "xinfang.supervision",
     "xinfang.web",
     "xinfang.demo",
 ]
@@ -168,6 +172,8 @@ WHITENOISE_USE_FINDERS = True
 
 # Attachments live outside any served directory and are only sent through an access check.
 ATTACHMENT_ROOT = VAR_DIR / "attachments"
+# The complete files of archived cases (one ZIP each); also outside any served directory.
+ARCHIVE_ROOT = VAR_DIR / "archives"
 ATTACHMENT_MAX_BYTES = int(os.environ.get("XINFANG_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -177,6 +183,10 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 LEDGER_PAGE_SIZE = 50
 LEDGER_EXPORT_MAX_ROWS = 100_000
+
+# Deadline warnings (xinfang.supervision): a running clock due within this many working days
+# is "due soon" (yellow) on boards and workbenches.
+DEADLINE_WARNING_DAYS = int(os.environ.get("XINFANG_DEADLINE_WARNING_DAYS", "3"))
 
 _redis_url = os.environ.get("XINFANG_REDIS_URL")
 if _redis_url:

@@ -312,7 +312,7 @@ def test_negative_days_are_refused() -> None:
 
 
 def test_periods_cite_their_articles() -> None:
-    assert len(rules.PERIODS) == 9
+    assert len(rules.PERIODS) == 10  # nine statutory periods and the 交办 report date
     assert rules.BY_CODE["objection"].unit is Unit.WORKING
     assert rules.BY_CODE["objection"].days == 5
     assert rules.BY_CODE["handling"].days == 60

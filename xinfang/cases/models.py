@@ -117,6 +117,25 @@ class Case(TimeStampedModel):
     source_reference = models.CharField("来源编号", max_length=100, blank=True)
     submission_token = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     imported = models.BooleanField("历史导入", default=False)
+    # Set by the lifecycle (xinfang.cases.workflow and the actions), never by a form.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="并入事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
+    final_case = models.ForeignKey(
+        "self",
+        verbose_name="已终结的同一事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="refused_repeats",
+        help_text="不再受理: the earlier case whose re-review decision was final",
+    )
+    archived_at = models.DateTimeField("归档时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "信访事项"
@@ -199,3 +218,71 @@ class StagedUpload(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class AppealLevel(models.TextChoices):
+    REVIEW = "review", "复查"
+    RE_REVIEW = "re_review", "复核"
+
+
+class Appeal(models.Model):
+    """A request for review (复查) or re-review (复核) of a case, linked to it so the original
+    case keeps its whole history. The body is the next higher one (review) or the one above
+    that (re-review); being an ancestor, it already sees the case in its scope."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="appeals")
+    level = models.CharField("类别", max_length=10, choices=AppealLevel.choices)
+    body = models.ForeignKey("orgs.Organisation", verbose_name="复查/复核机关", on_delete=models.PROTECT)
+    requested_on = models.DateField("申请日期")
+    grounds = models.TextField("申请理由")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    outcome = models.CharField("结论", max_length=20, blank=True)
+    hearing_held = models.BooleanField("已听证", default=False)
+
+    class Meta:
+        verbose_name = "复查复核"
+        verbose_name_plural = "复查复核"
+        ordering = ["case_id", "requested_on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "level"], name="one_appeal_per_level")]
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    BASICALLY_SATISFIED = "basically", "基本满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+
+
+class RatingSource(models.TextChoices):
+    STAFF_CALL = "staff", "工作人员回访录入"
+    ONLINE = "online", "信访人网上评价"
+
+
+class Rating(models.Model):
+    """The petitioner's rating of the reply (满意度评价), one per case."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rating")
+    level = models.CharField("评价", max_length=20, choices=Satisfaction.choices)
+    comment = models.TextField("意见", blank=True)
+    source = models.CharField("来源", max_length=10, choices=RatingSource.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rated_at = models.DateTimeField("评价时间")
+
+    class Meta:
+        verbose_name = "满意度评价"
+        verbose_name_plural = "满意度评价"
+
+
+class CaseArchive(models.Model):
+    """The complete file of an archived case: one ZIP (documents, attachments, history, index)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="archive")
+    storage_name = models.CharField(max_length=100, unique=True)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    archived_at = models.DateTimeField()

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -11,9 +12,14 @@ from xinfang.cases import search
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import Case, CaseParty, StagedUpload
 from xinfang.core import crypto
+from xinfang.deadlines import rules
+from xinfang.deadlines.models import Deadline, DeadlineState
 from xinfang.orgs.models import Organisation, User
 from xinfang.people.identity import normalise_id_number, normalise_phone
 from xinfang.people.models import Petitioner
+
+if TYPE_CHECKING:
+    from xinfang.documents.models import CaseDocument
 
 ID_NUMBER_SHAPE = re.compile(r"^\d{17}[\dXx]$")
 PHONE_SHAPE = re.compile(r"^(\+?86)?(1\d{10}|0\d{9,11})$")
@@ -119,3 +125,38 @@ def capped_count(cases: QuerySet[Case], cap: int = 10_000) -> tuple[int, bool]:
 def staged_uploads_of(user: User, tokens: list[str]) -> list[StagedUpload]:
     """The user's own staged uploads among `tokens` (another user's token finds nothing)."""
     return list(StagedUpload.objects.filter(owner=user, token__in=tokens).order_by("created_at"))
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """A clock as the case page shows it."""
+
+    label: str
+    article: str
+    deadline: Deadline
+    days_left: int | None  # negative when overdue; None once closed
+
+
+def deadline_rows(case: Case) -> list[DeadlineRow]:
+    today = timezone.localdate()
+    rows = []
+    for deadline in Deadline.objects.filter(case=case).select_related("responsible_org").order_by("id"):
+        period = rules.BY_CODE.get(deadline.kind)
+        left = None if deadline.state == DeadlineState.CLOSED else (deadline.due_on - today).days
+        rows.append(
+            DeadlineRow(
+                period.label if period else deadline.kind, period.article if period else "", deadline, left
+            )
+        )
+    return rows
+
+
+def case_documents(case: Case) -> "QuerySet[CaseDocument]":
+    from xinfang.documents.models import CaseDocument
+
+    return (
+        CaseDocument.objects.filter(case=case)
+        .only("id", "kind", "number", "issued_at", "issuing_org", "addressee")
+        .select_related("issuing_org")
+        .order_by("issued_at", "id")
+    )

@@ -65,6 +65,93 @@ class ErrorCode(StrEnum):
     DEADLINE_DAYS_INVALID = "E6002"
     HOLIDAY_KIND_WEEKDAY = "E6003"
     HOLIDAY_OUTSIDE_YEAR = "E6004"
+    # lifecycle (workflow and its actions)
+    WRONG_STATUS = "E7001"
+    WRONG_ROLE = "E7002"
+    WRONG_BODY = "E7003"
+    CASE_CHANGED = "E7004"
+    TARGET_ORG_REQUIRED = "E7005"
+    TARGET_ORG_INVALID = "E7006"
+    OBJECTION_PERIOD_LAPSED = "E7007"
+    EXTENSION_DAYS_INVALID = "E7008"
+    EXTENSION_REASON_REQUIRED = "E7009"
+    APPEAL_WINDOW_LAPSED = "E7010"
+    REPORT_DUE_REQUIRED = "E7011"
+    REPORT_DUE_INVALID = "E7012"
+    FINAL_CASE_REQUIRED = "E7013"
+    FINAL_CASE_INVALID = "E7014"
+    MERGE_TARGET_INVALID = "E7015"
+    RATING_LEVEL_INVALID = "E7016"
+    CONCLUDE_TOO_EARLY = "E7017"
+    NO_HIGHER_BODY = "E7018"
+    REASON_REQUIRED = "E7019"
+    DISCIPLINE_BODY_MISSING = "E7020"
+    ACCUSED_CANNOT_HANDLE = "E7021"
+    HEARING_STATE = "E7022"
+    ACTION_UNKNOWN = "E7023"
+    ALREADY_RATED = "E7024"
+    # documents (文书)
+    DOCUMENT_FIELD_REQUIRED = "E8001"
+    DOCUMENT_KIND_UNKNOWN = "E8002"
+    DOCUMENT_ADDRESSEE_REQUIRED = "E8003"
+    DOCUMENT_PERSONAL_DATA = "E8004"
+    DOCUMENT_NAMES_ACCUSER = "E8005"
+    DOCUMENT_DATE_FORMAT = "E8006"
+    TEMPLATE_NOT_DOCX = "E8007"
+    TEMPLATE_TOO_LARGE = "E8008"
+    TEMPLATE_PLACEHOLDER_UNKNOWN = "E8009"
+    # leader work: reception days (领导接待日) and leader case ownership (领导包案)
+    RECEPTION_DAY_NOT_FOUND = "E9001"
+    RECEPTION_NOT_ALLOWED = "E9002"
+    RECEPTION_LEADER_INVALID = "E9003"
+    RECEPTION_DATE_PAST = "E9004"
+    RECEPTION_TIME_INVALID = "E9005"
+    RECEPTION_LEADER_BUSY = "E9006"
+    RECEPTION_PLACE_REQUIRED = "E9007"
+    RECEPTION_DAY_NOT_PLANNED = "E9008"
+    RECEPTION_HELD_NOT_ALLOWED = "E9009"
+    RECEPTION_DAY_NOT_YET = "E9010"
+    APPOINTMENT_NOT_FOUND = "E9011"
+    APPOINTMENT_NAME_REQUIRED = "E9012"
+    APPOINTMENT_MATTER_REQUIRED = "E9013"
+    APPOINTMENT_OUTCOME_DONE = "E9014"
+    APPOINTMENT_OUTCOME_INVALID = "E9015"
+    RECEPTION_CASE_CHANNEL = "E9016"
+    RECEPTION_CASE_LINKED = "E9017"
+    RECEPTION_DAY_CANCELLED = "E9018"
+    APPOINTMENT_OTHER_DAY = "E9019"
+    RECEPTION_CANCEL_REASON_REQUIRED = "E9020"
+    RECEPTION_LINK_NOT_ALLOWED = "E9021"
+    RECEPTION_DAY_FUTURE = "E9022"
+    LEADER_CASE_NOT_FOUND = "E9031"
+    LEADER_CASE_ASSIGN_NOT_ALLOWED = "E9032"
+    LEADER_CASE_LEADER_INVALID = "E9033"
+    LEADER_CASE_LEADER_CANNOT_SEE = "E9034"
+    LEADER_CASE_ALREADY_OPEN = "E9035"
+    LEADER_CASE_PLAN_REQUIRED = "E9036"
+    LEADER_CASE_TARGET_PAST = "E9037"
+    LEADER_CASE_STEP_NOT_ALLOWED = "E9038"
+    LEADER_CASE_SETTLED = "E9039"
+    LEADER_CASE_STEP_TEXT_REQUIRED = "E9040"
+    LEADER_CASE_STEP_DATE_INVALID = "E9041"
+    LEADER_CASE_SETTLE_NOT_ALLOWED = "E9042"
+    LEADER_CASE_SETTLE_NOTE_REQUIRED = "E9043"
+    # supervision: deadline warnings, reminders (催办) and supervision notices (督办)
+    SUPERVISION_NOT_ALLOWED = "E7101"
+    SUPERVISION_TARGET_INVALID = "E7102"
+    SUPERVISION_CASE_FINISHED = "E7103"
+    SUPERVISION_DEMAND_REQUIRED = "E7104"
+    SUPERVISION_ANSWER_DUE_INVALID = "E7105"
+    SUPERVISION_NOT_FOUND = "E7106"
+    SUPERVISION_ANSWER_NOT_ALLOWED = "E7107"
+    SUPERVISION_ALREADY_ANSWERED = "E7108"
+    SUPERVISION_ANSWER_REQUIRED = "E7109"
+    SUPERVISION_ESCALATION_TOO_EARLY = "E7110"
+    SUPERVISION_ESCALATION_AT_TOP = "E7111"
+    SUPERVISION_ALREADY_ESCALATED = "E7112"
+    SUPERVISION_DEADLINE_INVALID = "E7113"
+    ALERT_NOT_FOUND = "E7114"
+    SUPERVISION_FILTER_INVALID = "E7115"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -121,6 +208,104 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.DEADLINE_DAYS_INVALID: "期限天数应为不小于0的整数。",
     ErrorCode.HOLIDAY_KIND_WEEKDAY: "放假日应为周一至周五（周末本就休息），调休上班日应为周六或周日。",
     ErrorCode.HOLIDAY_OUTSIDE_YEAR: "该日期不在所属年度内。",
+    ErrorCode.WRONG_STATUS: "该事项当前所处环节不能执行此操作。",
+    ErrorCode.WRONG_ROLE: "您的角色不能执行此操作。",
+    ErrorCode.WRONG_BODY: "此操作应由承办该环节的单位执行，您所在单位不能执行。",
+    ErrorCode.CASE_CHANGED: "该事项刚刚已被他人处理，本次操作未执行。请刷新页面查看最新情况后再操作。",
+    ErrorCode.TARGET_ORG_REQUIRED: "请选择责任单位。",
+    ErrorCode.TARGET_ORG_INVALID: "所选责任单位不在本机关管辖范围内，或不能承办该事项。",
+    ErrorCode.OBJECTION_PERIOD_LAPSED: "已超过5个工作日的异议期限，不能再退回。",
+    ErrorCode.EXTENSION_DAYS_INVALID: "延长期限应为1至30日（《信访工作条例》第三十四条）。",
+    ErrorCode.EXTENSION_REASON_REQUIRED: "请填写延期理由，理由将告知信访人。",
+    ErrorCode.APPEAL_WINDOW_LAPSED: "已超过请求期限，不能再申请。",
+    ErrorCode.REPORT_DUE_REQUIRED: "交办须写明办结报告的报送期限。",
+    ErrorCode.REPORT_DUE_INVALID: "报送期限应晚于今天。",
+    ErrorCode.FINAL_CASE_REQUIRED: "不再受理须引用已作出复核意见的原信访事项编号。",
+    ErrorCode.FINAL_CASE_INVALID: "引用的原信访事项不存在、无权查看或尚未作出复核意见，不能据此不再受理。",
+    ErrorCode.MERGE_TARGET_INVALID: "只能并入本机关可见的另一件尚未终结的信访事项。",
+    ErrorCode.RATING_LEVEL_INVALID: "请选择满意、基本满意或不满意。",
+    ErrorCode.CONCLUDE_TOO_EARLY: "申请复查/复核的期限尚未届满，信访人也未表示接受处理意见，暂不能办结。",
+    ErrorCode.NO_HIGHER_BODY: "没有可以受理复查/复核申请的上级机关。",
+    ErrorCode.REASON_REQUIRED: "请填写理由。",
+    ErrorCode.DISCIPLINE_BODY_MISSING: "本辖区尚未设置纪检监察机关，无法转送，请联系管理员。",
+    ErrorCode.ACCUSED_CANNOT_HANDLE: "检举控告事项不得转送、交办给被反映单位（《信访工作条例》第三十条）。",
+    ErrorCode.HEARING_STATE: "听证状态不符：已在听证中不能再次开始，未开始听证不能结束。",
+    ErrorCode.ACTION_UNKNOWN: "未知的操作。",
+    ErrorCode.ALREADY_RATED: "该事项已有评价。",
+    # documents (文书)
+    ErrorCode.DOCUMENT_FIELD_REQUIRED: "文书必填项未填写，不能出具。",
+    ErrorCode.DOCUMENT_KIND_UNKNOWN: "文书种类不正确。",
+    ErrorCode.DOCUMENT_ADDRESSEE_REQUIRED: "发往其他单位的文书须写明主送单位。",
+    ErrorCode.DOCUMENT_PERSONAL_DATA: "文书中不得写入身份证号码或电话号码，请删去后再出具。",
+    ErrorCode.DOCUMENT_NAMES_ACCUSER: (
+        "检举控告事项发往其他单位的文书不得出现检举人姓名（《信访工作条例》第三十条），请删去后再出具。"
+    ),
+    ErrorCode.DOCUMENT_DATE_FORMAT: "日期格式不正确，应如 2026-03-04 或 2026年3月4日。",
+    ErrorCode.TEMPLATE_NOT_DOCX: (
+        "上传的文件不是有效的 Word 文档（.docx），请在 Word 或 WPS 中另存为 .docx 后再上传。"
+    ),
+    ErrorCode.TEMPLATE_TOO_LARGE: "模板文件过大，不能超过5 MB。",
+    ErrorCode.TEMPLATE_PLACEHOLDER_UNKNOWN: "模板中有本类文书不支持的占位符，请改正或删去后再上传。",
+    # leader work: reception days (领导接待日) and leader case ownership (领导包案)
+    ErrorCode.RECEPTION_DAY_NOT_FOUND: "领导接待日不存在或您无权查看。",
+    ErrorCode.RECEPTION_NOT_ALLOWED: (
+        "只有接待单位（在您的管辖范围内）的登记员、单位负责人和领导可以安排领导接待日和预约。"
+    ),
+    ErrorCode.RECEPTION_LEADER_INVALID: (
+        "接待领导须为在职的“领导”角色人员，其单位在您的管辖范围内，或接待单位在其管辖范围内。"
+    ),
+    ErrorCode.RECEPTION_DATE_PAST: "接待日期不能早于今天。",
+    ErrorCode.RECEPTION_TIME_INVALID: "请同时填写开始和结束时间，且结束时间应晚于开始时间。",
+    ErrorCode.RECEPTION_LEADER_BUSY: "该领导在同一天的同一时段已有接待安排。",
+    ErrorCode.RECEPTION_PLACE_REQUIRED: "请填写接待地点。",
+    ErrorCode.RECEPTION_DAY_NOT_PLANNED: "该接待日已举行或已取消，不能再执行此操作。",
+    ErrorCode.RECEPTION_HELD_NOT_ALLOWED: "只有接待领导本人或接待单位的单位负责人可以确认接待日已举行。",
+    ErrorCode.RECEPTION_DAY_NOT_YET: "接待日还没到，不能确认已举行或记录到访情况。",
+    ErrorCode.APPOINTMENT_NOT_FOUND: "预约不存在或您无权查看。",
+    ErrorCode.APPOINTMENT_NAME_REQUIRED: "请填写预约人姓名。",
+    ErrorCode.APPOINTMENT_MATTER_REQUIRED: "请填写反映事项摘要。",
+    ErrorCode.APPOINTMENT_OUTCOME_DONE: "该预约已记录到访情况，不能重复记录。",
+    ErrorCode.APPOINTMENT_OUTCOME_INVALID: "到访情况应为“已到访”或“未到访”。",
+    ErrorCode.RECEPTION_CASE_CHANNEL: "只有信访形式为“领导接待日”的信访事项才能登记到领导接待日。",
+    ErrorCode.RECEPTION_CASE_LINKED: "该信访事项已登记过领导接待日，不能重复登记。",
+    ErrorCode.RECEPTION_DAY_CANCELLED: "该接待日已取消，不能登记信访事项。",
+    ErrorCode.APPOINTMENT_OTHER_DAY: "该预约不属于此接待日，或已关联其他信访事项。",
+    ErrorCode.RECEPTION_CANCEL_REASON_REQUIRED: "请填写取消原因。",
+    ErrorCode.RECEPTION_LINK_NOT_ALLOWED: "您的角色不能把信访事项登记到领导接待日。",
+    ErrorCode.RECEPTION_DAY_FUTURE: "接待日还没到，不能登记在该接待日受理的信访事项。",
+    ErrorCode.LEADER_CASE_NOT_FOUND: "领导包案记录不存在或您无权查看。",
+    ErrorCode.LEADER_CASE_ASSIGN_NOT_ALLOWED: "只有单位负责人、督查员和领导可以安排领导包案。",
+    ErrorCode.LEADER_CASE_LEADER_INVALID: "包案领导须为在职的“领导”角色人员，且在您的管辖范围内。",
+    ErrorCode.LEADER_CASE_LEADER_CANNOT_SEE: "所选领导的管辖范围内看不到该信访事项，不能由其包案。",
+    ErrorCode.LEADER_CASE_ALREADY_OPEN: "该领导已包案此信访事项且尚未息访息诉，不能重复包案。",
+    ErrorCode.LEADER_CASE_PLAN_REQUIRED: "请填写化解方案。",
+    ErrorCode.LEADER_CASE_TARGET_PAST: "化解时限不能早于今天。",
+    ErrorCode.LEADER_CASE_STEP_NOT_ALLOWED: "只有包案领导本人、承办人或单位负责人可以记录包案工作。",
+    ErrorCode.LEADER_CASE_SETTLED: "该包案已息访息诉，不能再记录或修改。",
+    ErrorCode.LEADER_CASE_STEP_TEXT_REQUIRED: "请填写工作内容（如约见信访人、召开协调会）。",
+    ErrorCode.LEADER_CASE_STEP_DATE_INVALID: "工作日期不能晚于今天，也不能早于包案日期。",
+    ErrorCode.LEADER_CASE_SETTLE_NOT_ALLOWED: "只有包案领导本人或单位负责人可以确认息访息诉。",
+    ErrorCode.LEADER_CASE_SETTLE_NOTE_REQUIRED: "请填写息访息诉情况说明。",
+    # supervision: deadline warnings, reminders (催办) and supervision notices (督办)
+    ErrorCode.SUPERVISION_NOT_ALLOWED: (
+        "只有督查员，或被督办单位的上级机关的单位负责人，可以在本辖区内催办、督办。"
+    ),
+    ErrorCode.SUPERVISION_TARGET_INVALID: (
+        "被督办单位不在您的管辖范围内，或是您本单位、本级机关，不能由您催办、督办。"
+    ),
+    ErrorCode.SUPERVISION_CASE_FINISHED: "该事项已终结或归档，不能再催办、督办或回复。",
+    ErrorCode.SUPERVISION_DEMAND_REQUIRED: "请填写催办、督办要求（升级督办时写明升级理由）。",
+    ErrorCode.SUPERVISION_ANSWER_DUE_INVALID: "回复期限应晚于今天，且不超过90日。",
+    ErrorCode.SUPERVISION_NOT_FOUND: "催办、督办记录不存在或您无权查看。",
+    ErrorCode.SUPERVISION_ANSWER_NOT_ALLOWED: "只有被督办单位的承办人或单位负责人可以书面回复。",
+    ErrorCode.SUPERVISION_ALREADY_ANSWERED: "该催办、督办已经回复，不能重复回复。",
+    ErrorCode.SUPERVISION_ANSWER_REQUIRED: "请填写书面回复内容。",
+    ErrorCode.SUPERVISION_ESCALATION_TOO_EARLY: "回复期限未到且被督办单位尚未回复，暂不能升级督办。",
+    ErrorCode.SUPERVISION_ESCALATION_AT_TOP: "已是挂牌督办，不能再升级。",
+    ErrorCode.SUPERVISION_ALREADY_ESCALATED: "该催办、督办已经升级，请在升级后的督办单上继续办理。",
+    ErrorCode.SUPERVISION_DEADLINE_INVALID: "所选期限不属于该事项，或已经结束。",
+    ErrorCode.ALERT_NOT_FOUND: "预警不存在，或不是发给您单位的。",
+    ErrorCode.SUPERVISION_FILTER_INVALID: "筛选条件有误：请从列表中选择单位和预警级别。",
 }
 
 

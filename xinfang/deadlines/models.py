@@ -67,3 +67,79 @@ class HolidayDay(models.Model):
             self.kind == HolidayKind.WORKDAY and not weekend
         ):
             raise ValidationError({"kind": str(XinfangError(ErrorCode.HOLIDAY_KIND_WEEKDAY))})
+
+
+class DeadlineState(models.TextChoices):
+    RUNNING = "running", "计时中"
+    PAUSED = "paused", "暂停计时"  # a hearing pauses the re-review clock (Art.36)
+    CLOSED = "closed", "已结束"
+
+
+class WarningLevel(models.TextChoices):
+    """Set by the periodic sweep (xinfang.supervision); never by hand."""
+
+    NORMAL = "normal", "正常"
+    DUE_SOON = "due_soon", "即将到期"  # yellow
+    OVERDUE = "overdue", "已超期"  # red
+
+
+class Deadline(models.Model):
+    """One statutory clock on one case (ARCHITECTURE rule 3): history and statistics are plain queries.
+
+    `due_on` is the date in force: the statutory due date, moved by an extension or by the days a
+    hearing paused the clock. `statutory_due_on` keeps the first computation for the record.
+    """
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="deadlines")
+    kind = models.CharField("期限", max_length=30)  # a code of xinfang.deadlines.rules
+    responsible_org = models.ForeignKey(
+        "orgs.Organisation", verbose_name="责任单位", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField("起算日")
+    days = models.PositiveSmallIntegerField("天数")
+    unit = models.CharField("计算方式", max_length=10)
+    statutory_due_on = models.DateField("法定期限")
+    due_on = models.DateField("截止日期")
+    provisional = models.BooleanField("暂定", default=False)
+    extended_days = models.PositiveSmallIntegerField("延长天数", default=0)
+    extension_reason = models.CharField("延期理由", max_length=500, blank=True)
+    paused_on = models.DateField("暂停日", null=True, blank=True)
+    paused_days = models.PositiveSmallIntegerField("累计暂停天数", default=0)
+    state = models.CharField(
+        "状态", max_length=10, choices=DeadlineState.choices, default=DeadlineState.RUNNING
+    )
+    closed_on = models.DateField("结束日", null=True, blank=True)
+    closed_by = models.CharField("结束于", max_length=40, blank=True)  # the transition code
+    level = models.CharField("预警", max_length=10, choices=WarningLevel.choices, default=WarningLevel.NORMAL)
+    petitioner_window = models.BooleanField(default=False)  # binds the petitioner, not a unit
+
+    class Meta:
+        verbose_name = "期限"
+        verbose_name_plural = "期限"
+        ordering = ["case_id", "id"]
+        indexes = [
+            # The sweep walks running clocks by due date; boards read a unit's running clocks.
+            models.Index(fields=["state", "due_on"], name="deadline_state_due"),
+            models.Index(fields=["responsible_org", "state", "due_on"], name="deadline_org_state_due"),
+        ]
+        constraints = [
+            # One running clock of a kind per case: starting it again is a bug, not a second clock.
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=~models.Q(state="closed"),
+                name="one_live_deadline_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.due_on}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state != DeadlineState.CLOSED
+
+    @property
+    def met_on_time(self) -> bool | None:
+        if self.closed_on is None:
+            return None
+        return self.closed_on <= self.due_on

@@ -19,6 +19,11 @@ class Period:
     # True where the article sets a maximum the office chooses within (the extension),
     # rather than a fixed period.
     at_most: bool = False
+    # True where the period binds the petitioner (the windows to ask for review), not a unit:
+    # its lapse closes a door, it is never a unit's overdue work.
+    petitioner_window: bool = False
+    # True where the office sets the due date itself (交办), so `days` is only a default.
+    set_by_office: bool = False
 
 
 ROUTE = Period("route", "转送、交办", 15, Unit.CALENDAR, "《信访工作条例》第二十二条")
@@ -28,11 +33,25 @@ OBJECTION = Period(
 )
 HANDLING = Period("handling", "办理并出具信访处理意见书", 60, Unit.CALENDAR, "《信访工作条例》第三十四条")
 EXTENSION = Period("extension", "延期办理", 30, Unit.CALENDAR, "《信访工作条例》第三十四条", at_most=True)
-REVIEW_REQUEST = Period("review_request", "请求复查", 30, Unit.CALENDAR, "《信访工作条例》第三十五条")
+REVIEW_REQUEST = Period(
+    "review_request", "请求复查", 30, Unit.CALENDAR, "《信访工作条例》第三十五条", petitioner_window=True
+)
 REVIEW_DECISION = Period("review_decision", "出具复查意见", 30, Unit.CALENDAR, "《信访工作条例》第三十五条")
-REREVIEW_REQUEST = Period("rereview_request", "请求复核", 30, Unit.CALENDAR, "《信访工作条例》第三十六条")
+REREVIEW_REQUEST = Period(
+    "rereview_request", "请求复核", 30, Unit.CALENDAR, "《信访工作条例》第三十六条", petitioner_window=True
+)
 REREVIEW_DECISION = Period(
     "rereview_decision", "出具复核意见", 30, Unit.CALENDAR, "《信访工作条例》第三十六条"
+)
+# 交办: the assigning office sets the date the result must be reported by; 60 日 (the handling
+# period) is the default it is offered.
+ASSIGNED_REPORT = Period(
+    "assigned_report",
+    "报送办结报告（交办）",
+    60,
+    Unit.CALENDAR,
+    "《信访工作条例》第二十二条",
+    set_by_office=True,
 )
 
 PERIODS: tuple[Period, ...] = (
@@ -45,6 +64,7 @@ PERIODS: tuple[Period, ...] = (
     REVIEW_DECISION,
     REREVIEW_REQUEST,
     REREVIEW_DECISION,
+    ASSIGNED_REPORT,
 )
 
 BY_CODE: dict[str, Period] = {period.code: period for period in PERIODS}

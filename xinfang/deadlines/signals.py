@@ -13,7 +13,16 @@ def _schedule_changed(**kwargs: Any) -> None:
     # Now, so the saving request sees its own change; and again after commit, in case another
     # thread rebuilt the cache from the old rows while the transaction was open.
     selectors.forget_calendar()
-    transaction.on_commit(selectors.forget_calendar)
+    transaction.on_commit(_after_schedule_commit)
+
+
+def _after_schedule_commit() -> None:
+    selectors.forget_calendar()
+    # Clocks computed on weekends only while the year was missing get their real due dates.
+    from xinfang.deadlines.clocks import recompute_provisional
+
+    with transaction.atomic():
+        recompute_provisional()
 
 
 def connect() -> None:

@@ -51,4 +51,4 @@ def do_write_demo_cases(
     if seed_written(seed):
         raise DemoDataExists(seed)
     generator = DemoGenerator(build_catalogue(tree, users), seed, anchor)
-    return CaseWriter().write(generator.cases(count), batch_size=batch_size, progress=progress)
+    return CaseWriter(anchor).write(generator.cases(count), batch_size=batch_size, progress=progress)

@@ -1,4 +1,5 @@
-"""Demo logins: one user per role, plus front-desk registrars at a street office and in 余杭区.
+"""Demo logins: one user per role, front-desk registrars at a street office and in 余杭区, and the
+heads who decide reviews and re-reviews, discipline inspection and a street office's head.
 
 All share DEMO_PASSWORD, which passes the validators in settings (length, three
 character classes).
@@ -37,6 +38,11 @@ def _demo_accounts(tree: DemoTree) -> list[tuple[str, str, str, Organisation]]:
         ("admin", "吴管理", Role.ADMIN, main.bureau),
         ("township", "郑接访", Role.REGISTRAR, street),
         ("yuhang", "陈接访", Role.REGISTRAR, tree.second.bureau),
+        # Who decides reviews (复查: the county, through its bureau) and re-reviews (复核: the city).
+        ("bureau_head", "刘主任", Role.UNIT_HEAD, main.bureau),
+        ("city_head", "冯主任", Role.UNIT_HEAD, tree.city_bureau),
+        ("discipline", "褚监察", Role.HANDLER, main.discipline),
+        ("street_head", "卫主任", Role.UNIT_HEAD, street),
     ]
 
 

@@ -1,5 +1,5 @@
 """Stores generated cases in batches: petitioners, cases, parties, one `registered` event each,
-and the full-text index.
+the statutory clocks their status implies (demo.clocks), and the full-text index.
 
 This is a bulk loader for demo data, so it inserts rows directly instead of
 calling do_register_case once per case (a million registrations would take
@@ -13,6 +13,7 @@ like people.actions.do_record_petitioner (see demo.people).
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from itertools import islice
 
 from django.db import transaction
@@ -21,10 +22,13 @@ from xinfang.cases import search
 from xinfang.cases.events import GENESIS_HASH, EventKind, event_hash
 from xinfang.cases.models import Case, CaseEvent, CaseNumberCounter, CaseParty
 from xinfang.cases.numbering import format_case_number
+from xinfang.deadlines.models import Deadline, WarningLevel
+from xinfang.deadlines.selectors import load_calendar
 from xinfang.demo import bulk
+from xinfang.demo.clocks import CaseFacts, ClockRow, OrgFacts, case_clocks
 from xinfang.demo.generator import SHANGHAI, CaseSpec
 from xinfang.demo.people import petitioner_rows
-from xinfang.orgs.models import Organisation
+from xinfang.orgs.models import TERRITORIAL_KINDS, Organisation, OrgKind
 from xinfang.people.models import Petitioner, PetitionerPhone
 
 Progress = Callable[[int, float], None]
@@ -37,11 +41,16 @@ def _batches(specs: Iterable[CaseSpec], size: int) -> Iterator[list[CaseSpec]]:
 
 
 class CaseWriter:
-    """Writes one generator run; keeps the map from the run's person indexes to petitioner ids."""
+    """Writes one generator run; keeps the map from the run's person indexes to petitioner ids.
 
-    def __init__(self) -> None:
+    `anchor` is the generator's anchor: the clocks of each case are replayed up to it."""
+
+    def __init__(self, anchor: date) -> None:
         self.person_ids = array("q")
         self._prefixes: dict[int, str] = {}
+        self.anchor = anchor
+        self._calendar = load_calendar()
+        self._org_facts = org_facts()
 
     def write(
         self, specs: Iterable[CaseSpec], *, batch_size: int = 5000, progress: Progress | None = None
@@ -71,6 +80,15 @@ class CaseWriter:
             ],
         )
         bulk.insert(CaseEvent, [_registered_event(case) for case in cases])
+        bulk.insert_rows(
+            Deadline,
+            DEADLINE_COLUMNS,
+            [
+                _deadline_row(case.pk, clock)
+                for spec, case in zip(batch, cases, strict=True)
+                for clock in case_clocks(_case_facts(spec), self.anchor, self._calendar, self._org_facts)
+            ],
+        )
         search.index_rows((case.pk, search.case_tokens(case)) for case in cases)
 
     def _write_people(self, batch: list[CaseSpec]) -> None:
@@ -149,6 +167,79 @@ def _case_row(spec: CaseSpec, number: str) -> Case:
         letter_sender_postmark=spec.letter_sender_postmark,
         source_reference=spec.source_reference,
         submission_token=spec.token,
+    )
+
+
+def org_facts() -> OrgFacts:
+    """Bureaus and each unit's review body (orgs.scoping.higher_body), from one query."""
+    orgs = {
+        pk: (parent, kind) for pk, parent, kind in Organisation.objects.values_list("id", "parent_id", "kind")
+    }
+
+    def higher(pk: int) -> int | None:
+        current = orgs[pk][0]
+        while current is not None and orgs[current][1] not in TERRITORIAL_KINDS:
+            current = orgs[current][0]
+        return current
+
+    return OrgFacts(
+        bureau_ids=frozenset(pk for pk, (_, kind) in orgs.items() if kind == OrgKind.PETITION_BUREAU),
+        higher_body={pk: higher(pk) for pk in orgs},
+    )
+
+
+def _case_facts(spec: CaseSpec) -> CaseFacts:
+    return CaseFacts(
+        index=spec.index,
+        received_on=spec.received_at.astimezone(SHANGHAI).date(),
+        status=spec.status,
+        category=spec.category,
+        receiving_org_id=spec.receiving_org_id,
+        responsible_org_id=spec.responsible_org_id,
+    )
+
+
+DEADLINE_COLUMNS = (
+    "case_id",
+    "kind",
+    "responsible_org_id",
+    "started_on",
+    "days",
+    "unit",
+    "statutory_due_on",
+    "due_on",
+    "provisional",
+    "extended_days",
+    "extension_reason",
+    "paused_days",
+    "state",
+    "closed_on",
+    "closed_by",
+    "level",
+    "petitioner_window",
+)
+
+
+def _deadline_row(case_id: int, clock: ClockRow) -> tuple[object, ...]:
+    """In DEADLINE_COLUMNS order; the level is left to the sweep (xinfang.supervision)."""
+    return (
+        case_id,
+        clock.kind,
+        clock.responsible_org_id,
+        clock.started_on,
+        clock.days,
+        clock.unit,
+        clock.statutory_due_on,
+        clock.due_on,
+        clock.provisional,
+        clock.extended_days,
+        clock.extension_reason,
+        0,
+        clock.state,
+        clock.closed_on,
+        clock.closed_by,
+        WarningLevel.NORMAL,
+        clock.petitioner_window,
     )
 
 

@@ -35,3 +35,28 @@ def regions_in_scope(user: User) -> QuerySet[Organisation]:
     from xinfang.orgs.models import TERRITORIAL_KINDS
 
     return orgs_in_scope(user).filter(kind__in=TERRITORIAL_KINDS)
+
+
+def higher_body(org: Organisation) -> Organisation | None:
+    """The body a decision of `org` is reviewed by: the nearest territorial unit above it.
+
+    A department is reviewed by the government of its level (西湖区住建局 -> 西湖区), a
+    township by its county, a county by its city (条例 Art.35–36: 本级人民政府或上一级)."""
+    from xinfang.orgs.models import TERRITORIAL_KINDS
+
+    current = org.parent
+    while current is not None and current.kind not in TERRITORIAL_KINDS:
+        current = current.parent
+    return current
+
+
+def discipline_body_for(user: User) -> Organisation | None:
+    """The discipline inspection body (纪检监察) of the user's jurisdiction."""
+    root = scope_root(user)
+    if root is None:
+        return None
+    return (
+        Organisation.objects.filter(kind=OrgKind.DISCIPLINE, path__startswith=root.path)
+        .order_by("depth", "id")
+        .first()
+    )

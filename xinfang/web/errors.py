@@ -11,6 +11,10 @@ STATUS_BY_CODE = {
     ErrorCode.CASE_NOT_FOUND: 404,
     ErrorCode.NOT_ALLOWED: 403,
     ErrorCode.NOT_ALLOWED_TO_REGISTER: 403,
+    ErrorCode.WRONG_ROLE: 403,
+    ErrorCode.WRONG_BODY: 403,
+    ErrorCode.WRONG_STATUS: 409,
+    ErrorCode.CASE_CHANGED: 409,
 }
 
 

@@ -16,6 +16,8 @@ from xinfang.cases import states
 from xinfang.cases.models import Category, Channel, PartyRole, Topic
 from xinfang.cases.selectors import SORTS, LedgerFilter
 from xinfang.core.errors import ErrorCode, XinfangError
+from xinfang.leaders.models import ReceptionDay
+from xinfang.leaders.selectors import reception_days_for_registration
 from xinfang.orgs.models import Organisation, User
 from xinfang.orgs.scoping import orgs_in_scope, regions_in_scope
 from xinfang.orgs.throttle import check_login_allowed, do_clear_login_failures, do_record_login_failure
@@ -147,6 +149,13 @@ class RegistrationForm(forms.Form):
     handed_down_from = forms.CharField(label="交办/转送机关", max_length=100, required=False)
     handed_down_doc_no = forms.CharField(label="交办文号", max_length=60, required=False)
     reception_leader = forms.CharField(label="接待领导", max_length=50, required=False)
+    # 领导接待日: the day the case was received at; the view links them after registration.
+    reception_day = forms.ModelChoiceField(
+        label="领导接待日",
+        queryset=ReceptionDay.objects.none(),
+        required=False,
+        empty_label="（不关联接待日）",
+    )
     letter_sender_postmark = forms.CharField(label="来信邮戳/寄出地", max_length=100, required=False)
     source_reference = forms.CharField(
         label="来源编号（来电工单号、网上信访编号等）", max_length=100, required=False
@@ -161,6 +170,7 @@ class RegistrationForm(forms.Form):
         # Any unit can be accused, also one above or beside the registrar: the accused
         # unit must be recorded for the confidentiality rule to hide the case from it.
         self.fields["accused_org"].queryset = Organisation.objects.order_by("path")  # type: ignore[attr-defined]
+        self.fields["reception_day"].queryset = reception_days_for_registration(user)  # type: ignore[attr-defined]
         self.fields["request"].error_messages["required"] = XinfangError(ErrorCode.REQUEST_REQUIRED).message
         add_bootstrap_classes(self)
 
@@ -173,6 +183,17 @@ class RegistrationForm(forms.Form):
         if topic is None:
             raise ValidationError(XinfangError(ErrorCode.TOPIC_UNKNOWN).message)
         return topic
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = cleaned.get("reception_day")
+        if day is not None:
+            if cleaned.get("channel") != Channel.LEADER_RECEPTION:
+                self.add_error("reception_day", XinfangError(ErrorCode.RECEPTION_CASE_CHANNEL).message)
+            elif not (cleaned.get("reception_leader") or "").strip():
+                # The day names its leader: no need to type the name again.
+                cleaned["reception_leader"] = str(day.leader)
+        return cleaned
 
 
 _PHONE_SPLIT = re.compile(r"[,，;；、\s]+")

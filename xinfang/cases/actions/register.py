@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from xinfang.cases import events, search
+from xinfang.cases import events, search, workflow
 from xinfang.cases.models import (
     COLLECTIVE_HEAD_COUNT,
     IN_PERSON_CHANNELS,
@@ -172,6 +172,7 @@ def _register(actor: User, data: RegistrationInput) -> Case:
             case=case, petitioner=petitioner, defaults={"role": party.role, "position": position}
         )
     events.record_registered(case, actor)
+    workflow.start_route_clock(case)
     files = list(data.files)
     # Locked, so the purge job cannot remove a file between here and its Attachment row.
     staged = list(

@@ -1,17 +1,45 @@
 """The case page, full personal data on request (logged), and attachment downloads."""
 
+from django.conf import settings
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from xinfang.cases import workflow
 from xinfang.cases.access import access_attachment, access_case
 from xinfang.cases.events import KIND_LABELS
+from xinfang.cases.models import CaseArchive, Rating
+from xinfang.cases.selectors import case_documents, deadline_rows
 from xinfang.cases.uploads import INLINE_TYPES, SERVED_TYPES, storage_path
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.orgs.roles import CAN_SEE_PERSONAL_DATA
 from xinfang.people.actions import do_reveal_personal_data
 from xinfang.web.forms import client_ip
 from xinfang.web.views.common import current_user, login_required
+
+# What a history line shows of an event's data, in this order.
+SUMMARY_KEYS = (
+    ("to_org_name", "至"),
+    ("body_name", "机关"),
+    ("report_due", "报送期限"),
+    ("legal_route", "途径"),
+    ("reason", "理由"),
+    ("days", "延长天数"),
+    ("grounds", "申请理由"),
+    ("outcome", "结论"),
+    ("decision", "意见"),
+    ("level", "评价"),
+    ("into_number", "并入"),
+    ("duplicate_number", "重复事项"),
+    ("final_case_number", "原事项"),
+    ("number", "文号"),
+    ("note", "备注"),
+)
+
+
+def event_summary(data: dict[str, object]) -> str:
+    parts = [f"{label}：{data[key]}" for key, label in SUMMARY_KEYS if data.get(key) not in (None, "")]
+    return "；".join(parts)[:300]
 
 
 def _render_case(
@@ -21,7 +49,11 @@ def _render_case(
     case = access_case(user, case_id)
     parties = list(case.parties.select_related("petitioner").prefetch_related("petitioner__phones"))
     history = [
-        {"event": event, "label": KIND_LABELS.get(event.kind, event.kind)}
+        {
+            "event": event,
+            "label": KIND_LABELS.get(event.kind, event.kind),
+            "summary": event_summary(event.data),
+        }
         for event in case.events.select_related("actor").order_by("seq")
     ]
     context = {
@@ -31,6 +63,13 @@ def _render_case(
         "attachments": case.attachments.all(),
         "revealed": revealed or {},
         "can_reveal": user.role in CAN_SEE_PERSONAL_DATA,
+        "steps": workflow.allowed_transitions(case, user),
+        "deadlines": deadline_rows(case),
+        "documents": case_documents(case),
+        "appeals": case.appeals.select_related("body"),
+        "rating": Rating.objects.filter(case=case).first(),
+        "archive": CaseArchive.objects.filter(case=case).first(),
+        "today": workflow.today(),
     }
     return render(request, "web/case_detail.html", context)
 
@@ -67,6 +106,22 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     # Even a file shown inline may run nothing and reach nothing.
     response["Content-Security-Policy"] = (
         "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def archive_download(request: HttpRequest, case_id: int) -> FileResponse:
+    case = access_case(current_user(request), case_id)
+    archive = CaseArchive.objects.filter(case=case).first()
+    if archive is None:
+        raise XinfangError(ErrorCode.CASE_NOT_FOUND)
+    response = FileResponse(
+        open(settings.ARCHIVE_ROOT / archive.storage_name, "rb"),
+        content_type="application/zip",
+        as_attachment=True,
+        filename=f"{case.number}-案卷.zip",
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,6 +14,7 @@ from xinfang.cases.actions.staging import do_stage_uploads
 from xinfang.cases.models import Case
 from xinfang.cases.selectors import staged_uploads_of
 from xinfang.core.errors import ErrorCode, XinfangError
+from xinfang.leaders.actions import do_link_case_to_reception_day
 from xinfang.orgs.roles import CAN_REGISTER
 from xinfang.web.forms import PetitionerFormSet, RegistrationForm
 from xinfang.web.views.common import current_user, login_required
@@ -85,6 +86,10 @@ def register(request: HttpRequest) -> HttpResponse:
         problems = check_registration(data, actor=user)
         if not problems:
             case = do_register_case(actor=user, data=data)
+            if form.cleaned_data["reception_day"] is not None:
+                do_link_case_to_reception_day(
+                    actor=user, case=case, reception_day=form.cleaned_data["reception_day"]
+                )
             messages.success(request, f"已登记，编号 {case.number}。")
             return redirect("web:case_detail", case_id=case.pk)
         for problem in problems:

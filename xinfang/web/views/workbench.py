@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from xinfang.cases import states
 from xinfang.cases.access import cases_visible_to
+from xinfang.supervision.selectors import workbench_warnings
 from xinfang.web.views.common import current_user, login_required
 
 
@@ -31,4 +32,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
         .select_related("topic", "place_region")
         .order_by("received_at")[:10]
     )
-    return render(request, "web/workbench.html", {"figures": figures, "mine": mine, "waiting": waiting})
+    context = {
+        "figures": figures,
+        "mine": mine,
+        "waiting": waiting,
+        "warnings": workbench_warnings(user),
+    }
+    return render(request, "web/workbench.html", context)
