@@ -6,12 +6,14 @@ from xinfang.testing.factories import OrgTree, make_org_tree
 
 REQUIRED_MARKERS = {
     "browser": os.environ.get("XINFANG_REQUIRE_BROWSER") == "1",
+    # LibreOffice converting every generated document to PDF.
+    "slow": os.environ.get("XINFANG_REQUIRE_OFFICE") == "1",
 }
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """In CI a skipped browser test is a failure: the browser must be there."""
+    """In CI a skipped browser or LibreOffice test is a failure: the program must be there."""
     outcome = yield
     report = outcome.get_result()
     if report.skipped:

@@ -11,7 +11,14 @@ import pytest
 
 from xinfang.cases.models import Case
 from xinfang.orgs.roles import Role
-from xinfang.testing.factories import TEST_PASSWORD, OrgTree, make_id_number, make_org_tree, make_user
+from xinfang.testing.factories import (
+    TEST_PASSWORD,
+    OrgTree,
+    leaf_topic,
+    make_id_number,
+    make_org_tree,
+    make_user,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +55,7 @@ def browser_page() -> Iterator[object]:
 def browser_tree() -> OrgTree:
     tree = make_org_tree()
     make_user(tree.bureau, Role.REGISTRAR, "desk")
+    leaf_topic()  # an earlier transactional test's flush may have removed the migration's topics
     return tree
 
 

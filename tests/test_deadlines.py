@@ -493,3 +493,26 @@ def test_console_command_exits_with_2_and_no_traceback(tmp_path: Path) -> None:
     assert result.stdout == ""
     assert "[E6001]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_administrators_see_the_missing_schedule_warning_on_every_page(
+    seeded: None, client: Client, tree: OrgTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from xinfang.core import clock
+
+    HolidayYear.objects.filter(year=2027).delete()
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 22, 9, 0, tzinfo=timezone.get_current_timezone()))
+    admin = make_user(tree.bureau, Role.ADMIN, "keeper")
+    registrar = make_user(tree.bureau, Role.REGISTRAR, "desk")
+    client.force_login(admin)
+    for path in ("/", "/ledger/", "/settings/"):
+        assert "尚未录入2027年法定节假日安排" in client.get(path).content.decode(), path
+    client.force_login(registrar)
+    assert "尚未录入2027年" not in client.get("/").content.decode()
+    HolidayYear.objects.create(year=2027, source="国务院办公厅关于2027年部分节假日安排的通知")
+    client.force_login(admin)
+    assert "尚未录入" not in client.get("/").content.decode()

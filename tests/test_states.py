@@ -87,3 +87,12 @@ def test_extension_and_hearing_effects() -> None:
     assert BY_CODE["extend"].extends == ("handling",) and BY_CODE["extend"].roles == {"unit_head"}
     assert BY_CODE["open_hearing"].pauses == ("rereview_decision",)
     assert BY_CODE["close_hearing"].resumes == ("rereview_decision",)
+
+
+def test_the_workflow_page_is_generated_from_the_table() -> None:
+    from pathlib import Path
+
+    from xinfang.cases.workflow_doc import render
+
+    page = Path(__file__).resolve().parent.parent / "docs" / "workflow.md"
+    assert page.read_text() == render(), "run: .venv/bin/xinfang workflow doc > docs/workflow.md"

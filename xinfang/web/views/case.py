@@ -7,11 +7,14 @@ from django.views.decorators.http import require_POST
 
 from xinfang.cases import workflow
 from xinfang.cases.access import access_attachment, access_case
-from xinfang.cases.events import KIND_LABELS
-from xinfang.cases.models import CaseArchive, Rating
+from xinfang.cases.events import KIND_LABELS, EventKind
+from xinfang.cases.models import CaseArchive, Rating, Satisfaction
 from xinfang.cases.selectors import case_documents, deadline_rows
 from xinfang.cases.uploads import INLINE_TYPES, SERVED_TYPES, storage_path
 from xinfang.core.errors import ErrorCode, XinfangError
+from xinfang.documents.kinds import DocumentKind
+from xinfang.leaders.actions import can_assign_leader_case
+from xinfang.leaders.models import LeaderCase
 from xinfang.orgs.roles import CAN_SEE_PERSONAL_DATA
 from xinfang.people.actions import do_reveal_personal_data
 from xinfang.web.forms import client_ip
@@ -32,13 +35,21 @@ SUMMARY_KEYS = (
     ("into_number", "并入"),
     ("duplicate_number", "重复事项"),
     ("final_case_number", "原事项"),
-    ("number", "文号"),
     ("note", "备注"),
 )
+# Coded values shown by their Chinese names.
+VALUE_LABELS = {"level": dict(Satisfaction.choices)}
 
 
-def event_summary(data: dict[str, object]) -> str:
-    parts = [f"{label}：{data[key]}" for key, label in SUMMARY_KEYS if data.get(key) not in (None, "")]
+def event_summary(kind: str, data: dict[str, object]) -> str:
+    """A short line of what an event decided, for the history on the case page."""
+    if kind == EventKind.DOCUMENT_ISSUED:
+        return f"{dict(DocumentKind.choices).get(str(data.get('kind')), '')} {data.get('number', '')}".strip()
+    parts = [
+        f"{label}：{VALUE_LABELS.get(key, {}).get(str(data[key]), data[key])}"
+        for key, label in SUMMARY_KEYS
+        if data.get(key) not in (None, "")
+    ]
     return "；".join(parts)[:300]
 
 
@@ -52,7 +63,7 @@ def _render_case(
         {
             "event": event,
             "label": KIND_LABELS.get(event.kind, event.kind),
-            "summary": event_summary(event.data),
+            "summary": event_summary(event.kind, event.data),
         }
         for event in case.events.select_related("actor").order_by("seq")
     ]
@@ -70,6 +81,8 @@ def _render_case(
         "rating": Rating.objects.filter(case=case).first(),
         "archive": CaseArchive.objects.filter(case=case).first(),
         "today": workflow.today(),
+        "leader_cases": LeaderCase.objects.filter(case=case).select_related("leader").order_by("-id"),
+        "can_assign_leader": can_assign_leader_case(user) and case.is_open,
     }
     return render(request, "web/case_detail.html", context)
 
