@@ -58,3 +58,21 @@ def test_deleted_row_is_caught(history: list[CaseEvent]) -> None:
     assert result.first_broken is not None
     assert (result.first_broken.case_id, result.first_broken.seq) == (target.case_id, target.seq + 1)
     assert "删除" in result.first_broken.reason
+
+
+def test_removing_the_newest_events_is_caught(history: list[CaseEvent]) -> None:
+    newest = history[-1]  # the second case's last attachment event
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_caseevent WHERE id = %s", [newest.pk])
+    result = verify_history()
+    assert result.first_broken is not None
+    assert result.first_broken.case_id == newest.case_id and "最新记录被删除" in result.first_broken.reason
+
+
+def test_removing_all_of_a_case_s_events_is_caught(history: list[CaseEvent]) -> None:
+    first_case = history[0].case_id
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_caseevent WHERE case_id = %s", [first_case])
+    result = verify_history()
+    assert result.first_broken is not None and result.first_broken.case_id == first_case
+    assert "一条也没有" in result.first_broken.reason

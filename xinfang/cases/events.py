@@ -85,9 +85,12 @@ def append_event(case: Case, kind: str, actor: User | None, data: dict[str, Any]
     prev_hash = last.hash if last else GENESIS_HASH
     at = clock.now().replace(microsecond=0)
     digest = event_hash(prev_hash, case.pk, seq, kind, actor.pk if actor else None, at, data)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, seq=seq, kind=kind, actor=actor, at=at, data=data, prev_hash=prev_hash, hash=digest
     )
+    Case.objects.filter(pk=case.pk).update(history_length=seq, history_head=digest)
+    case.history_length, case.history_head = seq, digest
+    return event
 
 
 def record_registered(case: Case, actor: User) -> CaseEvent:

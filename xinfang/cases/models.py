@@ -136,6 +136,11 @@ class Case(TimeStampedModel):
         help_text="不再受理: the earlier case whose re-review decision was final",
     )
     archived_at = models.DateTimeField("归档时间", null=True, blank=True)
+    # The newest link of the case's hash chain, kept by events.append_event, so removing the newest
+    # events (which leaves a shorter chain that is valid in itself) is still detected. Empty where
+    # the history was written before this was kept (such chains are checked link by link only).
+    history_length = models.PositiveIntegerField(default=0, editable=False)
+    history_head = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = "信访事项"
