@@ -1,6 +1,7 @@
 """Whole journeys through the staff HTTP interface, each step by the person whose job it is."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 from typing import Any
@@ -271,3 +272,29 @@ def test_accusation_goes_to_discipline_and_never_reaches_the_accused_unit(
     # Discipline inspection itself sees it all.
     assert discipline.get(f"/cases/{case.pk}/").status_code == 200
     assert discipline.get(f"/documents/{slip.pk}/download/").status_code == 200
+
+
+def test_a_step_refused_as_stale_keeps_the_text_and_can_be_sent_again(people: People, tree: OrgTree) -> None:
+    case = register_visit(people, tree)
+    registrar = client_for(people.registrar)
+    step(registrar, case, "transfer", target_org=tree.housing.pk, note="")
+    handler = client_for(people.housing_handler)
+    page = handler.get(f"/cases/{case.pk}/steps/accept/").content.decode()
+    seen = re.search(r'name="expected_seq" value="(\d+)"', page)
+    assert seen
+    # Meanwhile someone else acts on the case (here: the office records a note by objecting and re-routing).
+    step(client_for(people.housing_head), case, "object", reason="不属本单位职责")
+    step(registrar, case, "transfer", target_org=tree.housing.pk, note="再次转送")
+    response = handler.post(
+        f"/cases/{case.pk}/steps/accept/", {"expected_seq": seen.group(1), "note": "已核实"}
+    )
+    body = response.content.decode()
+    assert response.status_code == 409 and "E7004" in body and "已核实" in body
+    fresh = re.search(r'name="expected_seq" value="(\d+)"', body)
+    assert fresh and fresh.group(1) != seen.group(1)
+    response = handler.post(
+        f"/cases/{case.pk}/steps/accept/", {"expected_seq": fresh.group(1), "note": "已核实"}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED

@@ -221,3 +221,182 @@ def test_a_provisional_clock_is_recomputed_when_the_year_is_entered(
     late.refresh_from_db()
     assert late.due_on == date(2027, 1, 5) and not late.provisional
     forget_calendar()
+
+
+# -- regressions found in review ---------------------------------------------------------------
+
+from xinfang.cases.actions import appeal as appeal_actions  # noqa: E402
+from xinfang.cases.actions import handle, route  # noqa: E402
+from xinfang.cases.models import Category  # noqa: E402
+
+
+def live_kinds(case: Case) -> set[str]:
+    return set(
+        Deadline.objects.filter(case=case).exclude(state=DeadlineState.CLOSED).values_list("kind", flat=True)
+    )
+
+
+def test_an_accusation_against_discipline_inspection_is_not_sent_to_it(tree: OrgTree, people: People) -> None:
+    case = register_case(
+        people.registrar, tree.township_a, category=Category.ACCUSATION, accused_org=tree.discipline
+    )
+    with pytest.raises(XinfangError) as refused:
+        route.do_send_to_discipline(actor=people.registrar, case=case)
+    assert refused.value.code == ErrorCode.ACCUSED_CANNOT_HANDLE
+    assert Case.objects.get(pk=case.pk).status == states.Status.REGISTERED
+
+
+def test_only_an_assigned_case_reports_instead_of_replying(tree: OrgTree, people: People) -> None:
+    case = register_case(people.registrar, tree.township_a)
+    route.do_transfer(actor=people.registrar, case=case, data=route.RouteInput(target_org=tree.housing))
+    do_accept(actor=people.housing_handler, case=case)
+    case.refresh_from_db()
+    assert "report_assigned" not in [t.code for t in workflow.allowed_transitions(case, people.housing_head)]
+    with pytest.raises(XinfangError) as refused:
+        handle.do_report_assigned(actor=people.housing_head, case=case, data=handle.ReportInput("已办结"))
+    assert refused.value.code == ErrorCode.NOT_ASSIGNED_CASE
+
+
+def test_an_office_other_than_the_bureau_registers_and_routes(tree: OrgTree) -> None:
+    desk = make_user(tree.housing, Role.REGISTRAR)
+    case = register_case(desk, tree.township_a)
+    assert live_kinds(case) == {"acceptance_notice"}  # Art.23: it tells the petitioner within 15 日
+    route.do_transfer(actor=desk, case=case, data=route.RouteInput(target_org=tree.township_a))
+    assert live_kinds(case) == {"acceptance_notice", "objection"}
+    other = register_case(desk, tree.township_a)
+    route.do_guide_to_legal_route(
+        actor=desk, case=other, data=route.GuideInput("向人民法院提起诉讼", "属民事纠纷")
+    )
+    assert live_kinds(other) == set()
+
+
+def test_no_clock_runs_on_a_finished_case(tree: OrgTree, people: People) -> None:
+    due = workflow.today() + timedelta(days=20)
+    case = register_case(people.registrar, tree.township_a)
+    route.do_assign(
+        actor=people.registrar, case=case, data=route.RouteInput(target_org=tree.housing, report_due=due)
+    )
+    do_accept(actor=people.housing_handler, case=case)
+    handle.do_reply(
+        actor=people.housing_head,
+        case=case,
+        data=handle.ReplyInput("诉求", "事实", "理由", "意见", "依据", "如不服可请求复查。"),
+    )
+    handle.do_conclude(actor=people.housing_head, case=case, petitioner_accepts=True)
+    assert live_kinds(case) == set()
+    # Merged while a review is pending: the review clock stops with it.
+    other = register_case(people.registrar, tree.township_a)
+    target = register_case(people.registrar, tree.township_a)
+    Case.objects.filter(pk=other.pk).update(
+        status=states.Status.REVIEW_REQUESTED, responsible_org=tree.housing
+    )
+    clocks.open_deadline(
+        other.pk, "review_decision", started_on=workflow.today(), responsible_org=tree.county
+    )
+    route.do_merge(actor=people.registrar, case=other, into_number=target.number)
+    assert live_kinds(other) == set()
+
+
+def test_bodies_above_or_inside_the_acting_one_cannot_act_for_it(tree: OrgTree, people: People) -> None:
+    case = register_case(people.registrar, tree.township_a)
+    Case.objects.filter(pk=case.pk).update(status=states.Status.ROUTED, responsible_org=tree.township_a)
+    case.refresh_from_db()
+    county_head = make_user(tree.county, Role.UNIT_HEAD)
+    village_head = make_user(tree.village_a, Role.UNIT_HEAD)
+    for outsider in (county_head, village_head):
+        assert [p.code for p in workflow.check_transition(case, "accept", outsider)] == [ErrorCode.WRONG_BODY]
+    # The city may not decide a review addressed to the county.
+    Case.objects.filter(pk=case.pk).update(status=states.Status.REVIEW_REQUESTED)
+    case.refresh_from_db()
+    Appeal.objects.create(
+        case=case, level=AppealLevel.REVIEW, body=tree.county, requested_on=workflow.today(), grounds="x"
+    )
+    assert [p.code for p in workflow.check_transition(case, "decide_review", people.city_head)] == [
+        ErrorCode.WRONG_BODY
+    ]
+    assert not workflow.check_transition(case, "decide_review", people.bureau_head)
+
+
+def test_a_bureau_does_not_review_its_own_answer(tree: OrgTree, people: People) -> None:
+    case = register_case(people.registrar, tree.township_a)
+    Case.objects.filter(pk=case.pk).update(status=states.Status.REVIEW_REQUESTED, responsible_org=tree.bureau)
+    case.refresh_from_db()
+    Appeal.objects.create(
+        case=case, level=AppealLevel.REVIEW, body=tree.county, requested_on=workflow.today(), grounds="x"
+    )
+    assert [p.code for p in workflow.check_transition(case, "decide_review", people.bureau_head)] == [
+        ErrorCode.WRONG_BODY
+    ]
+
+
+def test_a_decision_during_a_hearing_counts_the_paused_days(tree: OrgTree, people: People) -> None:
+    case = register_case(people.registrar, tree.township_a)
+    Case.objects.filter(pk=case.pk).update(
+        status=states.Status.RE_REVIEW_REQUESTED, responsible_org=tree.housing
+    )
+    Appeal.objects.create(
+        case=case,
+        level=AppealLevel.REVIEW,
+        body=tree.county,
+        requested_on=workflow.today(),
+        grounds="x",
+        decided_on=workflow.today(),
+    )
+    Appeal.objects.create(
+        case=case, level=AppealLevel.RE_REVIEW, body=tree.city, requested_on=workflow.today(), grounds="x"
+    )
+    started = workflow.today() - timedelta(days=50)
+    clock = clocks.open_deadline(case.pk, "rereview_decision", started_on=started, responsible_org=tree.city)
+    clocks.pause_deadline(clock, on=started + timedelta(days=10))  # a hearing since day 10: 40 days paused
+    appeal_actions.do_decide_appeal(
+        actor=people.city_head,
+        case=case,
+        data=appeal_actions.AppealDecisionInput(
+            "维持", "请求", "事实", "维持原意见", "依据", "本复核意见为最终意见。"
+        ),
+    )
+    clock.refresh_from_db()
+    assert clock.paused_days == 40 and clock.met_on_time
+
+
+def test_an_accusation_is_not_merged_into_a_case_its_accused_unit_handles(
+    tree: OrgTree, people: People
+) -> None:
+    accusation = register_case(
+        people.registrar, tree.township_a, category=Category.ACCUSATION, accused_org=tree.township_a
+    )
+    handled_there = register_case(people.registrar, tree.township_a)
+    Case.objects.filter(pk=handled_there.pk).update(
+        status=states.Status.ROUTED, responsible_org=tree.township_a
+    )
+    with pytest.raises(XinfangError) as refused:
+        route.do_merge(actor=people.registrar, case=accusation, into_number=handled_there.number)
+    assert refused.value.code == ErrorCode.MERGE_TARGET_INVALID
+    assert not handled_there.events.filter(kind="merged_in").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_merging_two_cases_into_each_other_at_once_neither_deadlocks_nor_loops(tree: OrgTree) -> None:
+    people = make_people(tree)
+    first = register_case(people.registrar, tree.township_a)
+    second = register_case(people.registrar, tree.township_a)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def merge(case: Case, into: Case) -> None:
+        try:
+            barrier.wait()
+            route.do_merge(actor=people.registrar, case=case, into_number=into.number)
+            outcomes.append("ok")
+        except XinfangError as error:
+            outcomes.append(error.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge, args=pair) for pair in ((first, second), (second, first))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == sorted(["ok", ErrorCode.MERGE_TARGET_INVALID]), outcomes
+    assert Case.objects.filter(status=states.Status.MERGED).count() == 1

@@ -122,7 +122,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         BUREAU_STAFF,
         RECEIVING,
         starts=("acceptance_notice", "objection"),
-        stops=("route",),
+        stops=("route", "acceptance_notice"),
         note="Art.22: to the competent body within 15 days; it may object within 5 working days",
     ),
     Transition(
@@ -133,7 +133,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         BUREAU_STAFF,
         RECEIVING,
         starts=("acceptance_notice", "objection", ASSIGNED_REPORT),
-        stops=("route",),
+        stops=("route", "acceptance_notice"),
         note="Art.22: the assigning office sets the report date",
     ),
     Transition(
@@ -143,7 +143,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.GUIDED_TO_LEGAL_ROUTE,
         BUREAU_STAFF,
         RECEIVING,
-        stops=("route",),
+        stops=("route", "acceptance_notice"),
         note="诉访分离: litigation, arbitration, reconsideration …",
     ),
     Transition(
@@ -154,7 +154,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         BUREAU_STAFF,
         RECEIVING,
         starts=("acceptance_notice",),
-        stops=("route",),
+        stops=("route", "acceptance_notice"),
         note="Art.30: accusations, accuser kept confidential",
     ),
     Transition(
@@ -164,7 +164,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Status.REFUSED_AFTER_RE_REVIEW,
         BUREAU_STAFF,
         RECEIVING,
-        stops=("route",),
+        stops=("route", "acceptance_notice"),
         note="Art.36: the same matter after a re-review decision",
     ),
     Transition(

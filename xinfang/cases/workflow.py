@@ -62,15 +62,14 @@ def acting_org(case: Case, transition: states.Transition) -> Organisation | None
     return None
 
 
-def _acts_for(actor: User, org: Organisation) -> bool:
-    """A member of the body or of a unit inside it; for a review body (a government), also
-    its petition bureau, which handles 复查/复核 for it (its scope root is that government)."""
+def _acts_for(actor: User, org: Organisation, *, reviewing: bool) -> bool:
+    """A member of the body itself: neither a unit above it (a city may not act for a county's
+    department) nor one inside it (a village may not act for its township). A review body (a
+    government) also acts through its petition bureau, whose scope root it is."""
     own = actor.organisation
     if own is None:
         return False
-    if org.path.startswith(own.path):
-        return True
-    return scope_root(actor) == org
+    return own == org or (reviewing and scope_root(actor) == org)
 
 
 def check_transition(case: Case, code: str, actor: User | None) -> list[XinfangError]:
@@ -93,10 +92,17 @@ def check_transition(case: Case, code: str, actor: User | None) -> list[XinfangE
         problems.append(XinfangError(ErrorCode.WRONG_ROLE, f"操作：{transition.label}"))
     elif actor is not None and transition.body != states.ANY_IN_SCOPE:
         org = acting_org(case, transition)
-        if org is None or not _acts_for(actor, org):
+        reviewing = transition.body == states.REVIEWING
+        if org is None or not _acts_for(actor, org, reviewing=reviewing):
             problems.append(
                 XinfangError(ErrorCode.WRONG_BODY, f"应由{org.full_name if org else '上级机关'}办理")
             )
+        elif reviewing and actor.organisation_id == case.responsible_org_id:
+            # A bureau that handled a case itself does not review its own answer.
+            problems.append(XinfangError(ErrorCode.WRONG_BODY, "原办理单位不能复查、复核本单位的处理意见"))
+    if code == "report_assigned" and not problems and live_deadline(case, states.ASSIGNED_REPORT) is None:
+        # Only a 交办 case reports to the office that assigned it; any other ends with a reply.
+        problems.append(XinfangError(ErrorCode.NOT_ASSIGNED_CASE))
     if code in ("open_hearing", "close_hearing") and not problems:
         paused = Deadline.objects.filter(
             case=case, kind="rereview_decision", state=DeadlineState.PAUSED
@@ -145,7 +151,10 @@ def apply(
     for name, value in changes.items():
         setattr(case, name, value)
 
-    if transition.stops:
+    if transition.target in states.FINISHED:
+        # A finished case has no clock left to run, whatever step finished it.
+        clocks.close_all_deadlines(case.pk, on=on, by=code)
+    elif transition.stops:
         clocks.close_deadlines(case.pk, transition.stops, on=on, by=code)
     for kind in transition.extends:
         assert extension is not None, f"{code} extends {kind}: pass the extension"

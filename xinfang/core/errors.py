@@ -90,6 +90,7 @@ class ErrorCode(StrEnum):
     HEARING_STATE = "E7022"
     ACTION_UNKNOWN = "E7023"
     ALREADY_RATED = "E7024"
+    NOT_ASSIGNED_CASE = "E7025"
     # documents (文书)
     DOCUMENT_FIELD_REQUIRED = "E8001"
     DOCUMENT_KIND_UNKNOWN = "E8002"
@@ -232,6 +233,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.HEARING_STATE: "听证状态不符：已在听证中不能再次开始，未开始听证不能结束。",
     ErrorCode.ACTION_UNKNOWN: "未知的操作。",
     ErrorCode.ALREADY_RATED: "该事项已有评价。",
+    ErrorCode.NOT_ASSIGNED_CASE: "只有交办事项报送办结报告；转送事项应出具信访处理意见书。",
     # documents (文书)
     ErrorCode.DOCUMENT_FIELD_REQUIRED: "文书必填项未填写，不能出具。",
     ErrorCode.DOCUMENT_KIND_UNKNOWN: "文书种类不正确。",

@@ -58,11 +58,21 @@ def live_deadlines(case_id: int, codes: tuple[str, ...] | list[str]) -> list[Dea
     )
 
 
+def close_all_deadlines(case_id: int, *, on: date, by: str) -> list[Deadline]:
+    codes = list(
+        Deadline.objects.filter(case_id=case_id)
+        .exclude(state=DeadlineState.CLOSED)
+        .values_list("kind", flat=True)
+    )
+    return close_deadlines(case_id, tuple(codes), on=on, by=by)
+
+
 def close_deadlines(case_id: int, codes: tuple[str, ...], *, on: date, by: str) -> list[Deadline]:
     closed = live_deadlines(case_id, codes)
     for deadline in closed:
         if deadline.state == DeadlineState.PAUSED:
-            _add_paused_days(deadline, on)
+            # Decided during a hearing: the paused days count in its favour, as on resuming.
+            _shift_by_pause(deadline, on)
         deadline.state = DeadlineState.CLOSED
         deadline.closed_on = on
         deadline.closed_by = by
@@ -90,15 +100,19 @@ def pause_deadline(deadline: Deadline, *, on: date) -> Deadline:
 
 def resume_deadline(deadline: Deadline, *, on: date) -> Deadline:
     """The paused days are added back, so the clock loses nothing to the hearing."""
+    _shift_by_pause(deadline, on)
+    deadline.state = DeadlineState.RUNNING
+    deadline.save()
+    return deadline
+
+
+def _shift_by_pause(deadline: Deadline, on: date) -> None:
     paused = _add_paused_days(deadline, on)
     shifted = deadline.due_on + timedelta(days=paused)
     calendar = load_calendar()
     while not calendar.is_working_day(shifted):
         shifted += timedelta(days=1)
     deadline.due_on = shifted
-    deadline.state = DeadlineState.RUNNING
-    deadline.save()
-    return deadline
 
 
 def _add_paused_days(deadline: Deadline, on: date) -> int:

@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from xinfang.cases import workflow
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import AppealLevel, Case, Category
-from xinfang.cases.states import FINISHED, Status
+from xinfang.cases.states import FINISHED
 from xinfang.core.clock import chinese_date
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.documents.actions import do_issue_document
 from xinfang.documents.kinds import DocumentKind
-from xinfang.orgs.models import Organisation, OrgKind, User
+from xinfang.orgs.models import TERRITORIAL_KINDS, Organisation, OrgKind, User
 from xinfang.orgs.scoping import discipline_body_for, orgs_in_scope
 
 # Bodies a petition can be routed to for handling: not villages (they have no handling powers
@@ -30,21 +31,37 @@ ROUTABLE_KINDS = (
 )
 
 
+def routing_scope(actor: User) -> QuerySet[Organisation]:
+    """Where an office may route to: its jurisdiction. A bureau's is its territory (orgs_in_scope);
+    a department that receives a petition outside its remit routes within its government's territory."""
+    office = actor.organisation
+    territory = office
+    while territory is not None and territory.kind not in TERRITORIAL_KINDS:
+        territory = territory.parent
+    if territory is None:
+        return orgs_in_scope(actor)
+    return Organisation.objects.filter(path__startswith=territory.path)
+
+
 def routable_orgs(actor: User) -> list[Organisation]:
-    return list(orgs_in_scope(actor).filter(kind__in=ROUTABLE_KINDS).order_by("path"))
+    return list(routing_scope(actor).filter(kind__in=ROUTABLE_KINDS).order_by("path"))
 
 
 def check_target(case: Case, target: Organisation | None, actor: User) -> Organisation:
     if target is None:
         raise XinfangError(ErrorCode.TARGET_ORG_REQUIRED, field="target_org")
-    if target.kind not in ROUTABLE_KINDS or not orgs_in_scope(actor).filter(pk=target.pk).exists():
+    if target.kind not in ROUTABLE_KINDS or not routing_scope(actor).filter(pk=target.pk).exists():
         raise XinfangError(ErrorCode.TARGET_ORG_INVALID, field="target_org")
-    if case.category == Category.ACCUSATION and case.accused_org_id is not None:
-        accused = case.accused_org
-        assert accused is not None
-        if target.path.startswith(accused.path):
-            raise XinfangError(ErrorCode.ACCUSED_CANNOT_HANDLE, field="target_org")
+    if within_accused_unit(case, target):
+        raise XinfangError(ErrorCode.ACCUSED_CANNOT_HANDLE, field="target_org")
     return target
+
+
+def within_accused_unit(case: Case, org: Organisation | None) -> bool:
+    """Is `org` the unit an accusation is against, or inside it (Art.30: it must never see it)?"""
+    if org is None or case.category != Category.ACCUSATION or case.accused_org is None:
+        return False
+    return org.path.startswith(case.accused_org.path)
 
 
 @dataclass
@@ -150,6 +167,9 @@ def do_send_to_discipline(
         body = discipline_body_for(actor)
         if body is None:
             raise XinfangError(ErrorCode.DISCIPLINE_BODY_MISSING)
+        if within_accused_unit(case, body):
+            # An accusation against discipline inspection itself goes to the level above, by hand.
+            raise XinfangError(ErrorCode.ACCUSED_CANNOT_HANDLE)
         workflow.apply(
             case,
             "send_to_discipline",
@@ -213,16 +233,22 @@ def do_merge(*, actor: User, case: Case, into_number: str, expected_seq: int | N
     from xinfang.cases import events
 
     with transaction.atomic():
-        case = workflow.begin(case, "merge", actor=actor, expected_seq=expected_seq)
-        target = cases_visible_to(actor).filter(number=into_number.strip()).first()
-        if (
-            target is None
-            or target.pk == case.pk
-            or target.status in FINISHED
-            or target.status == Status.MERGED
-        ):
+        found = cases_visible_to(actor).filter(number=into_number.strip()).first()
+        if found is None or found.pk == case.pk:
+            workflow.begin(case, "merge", actor=actor, expected_seq=expected_seq)  # its own refusal first
             raise XinfangError(ErrorCode.MERGE_TARGET_INVALID, field="into_number")
-        target = workflow.lock_case(target)
+        # Both rows locked in one statement in id order, so two merges A->B and B->A cannot deadlock.
+        locked = {
+            c.pk: c
+            for c in Case.objects.select_for_update().filter(pk__in=[case.pk, found.pk]).order_by("pk")
+        }
+        case = workflow.begin(locked[case.pk], "merge", actor=actor, expected_seq=expected_seq)
+        target = locked[found.pk]
+        if target.status in FINISHED or within_accused_unit(
+            case, target.responsible_org or target.receiving_org
+        ):
+            # Merging would write this accusation's number into a case its accused unit can read.
+            raise XinfangError(ErrorCode.MERGE_TARGET_INVALID, field="into_number")
         workflow.apply(
             case,
             "merge",

@@ -238,6 +238,13 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
         try:
             step.perform(user, case, form.cleaned_data)
         except XinfangError as error:
+            if error.code == ErrorCode.CASE_CHANGED:
+                # Keep what was typed, but under the case as it is now, so it can be sent again
+                # once the user has looked at what changed.
+                data = request.POST.copy()
+                data["expected_seq"] = str(workflow.last_seq(case))
+                form = step.form(data, case=case, user=user)
+                form.is_valid()
             form.add_error(error.field if error.field in form.fields else None, str(error))
             status = STATUS_BY_CODE.get(error.code, 400)
         else:
