@@ -1,0 +1,93 @@
+"""What each text-analysis capability offers, as small Protocols. Pure; no Django.
+
+A deployment chooses the backend of each capability in settings (ANALYSIS_BACKENDS,
+see registry.py), so a stronger model (an on-premise large language model behind an
+OpenAI-compatible endpoint, say) can replace a built-in one without touching callers.
+Everything here suggests; nothing changes a case until a person accepts it.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One ranked suggestion: `value` is what accepting it would set (a topic id, a category
+    code, an organisation id), `label` what the registrar reads, `reason` why it was made."""
+
+    value: str
+    label: str
+    confidence: float  # 0..1
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """A petition text as the batch commands read it (id,user,title,time,text[,likes,dislikes])."""
+
+    id: str
+    title: str
+    text: str
+    user: str = ""
+    time: str = ""
+    likes: int = 0
+    dislikes: int = 0
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    ids: tuple[str, ...]
+    score: float  # 0..1, how surely they state the same matter
+
+
+@dataclass(frozen=True)
+class RiskSignal:
+    """A flag on a matter (never a score of a person): its code, a Chinese label and the evidence."""
+
+    code: str
+    label: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class ReplyCheck:
+    """What a 信访处理意见书 draft lacks, part by part, and whether it answers the request."""
+
+    missing: tuple[str, ...]  # Chinese names of the missing parts
+    unanswered_terms: tuple[str, ...]  # key terms of the request the draft never addresses
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.unanswered_terms
+
+
+class TopicSuggester(Protocol):
+    """内容分类: ranked topics (first level at least) for a petition's text."""
+
+    version: str
+
+    def suggest(self, title: str, text: str, *, limit: int = 3) -> list[Suggestion]: ...
+
+
+class KindSuggester(Protocol):
+    """问题性质: suggestion / accusation / appeal, and whether a legal route exists (诉访分离)."""
+
+    version: str
+
+    def suggest(self, title: str, text: str, *, limit: int = 3) -> list[Suggestion]: ...
+
+
+class DuplicateFinder(Protocol):
+    """Groups of two or more messages that state the same matter."""
+
+    def groups(self, messages: Sequence[Message]) -> list[DuplicateGroup]: ...
+
+
+class RiskDetector(Protocol):
+    def signals(self, title: str, text: str) -> list[RiskSignal]: ...
+
+
+class ReplyChecker(Protocol):
+    def check(self, *, request: str, parts: dict[str, str]) -> ReplyCheck: ...
