@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from xinfang.cases import events, states
 from xinfang.cases.models import Appeal, Case, CaseEvent
+from xinfang.cases.signals import send_case_changed_on_commit
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.deadlines import clocks
 from xinfang.deadlines.models import Deadline, DeadlineState
@@ -177,6 +178,7 @@ def apply(
 
     case.status = transition.target
     case.save(update_fields=["status", "updated_at", *changes])
+    send_case_changed_on_commit(case.pk, code, actor.pk if actor else None)
     return events.record_transition(case, actor, code, from_status, data or {})
 
 

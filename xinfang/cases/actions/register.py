@@ -21,6 +21,7 @@ from xinfang.cases.models import (
     Topic,
 )
 from xinfang.cases.numbering import next_case_number
+from xinfang.cases.signals import send_case_changed_on_commit
 from xinfang.cases.uploads import StoredFile
 from xinfang.core import clock, crypto
 from xinfang.core.errors import ErrorCode, XinfangError
@@ -173,6 +174,7 @@ def _register(actor: User, data: RegistrationInput) -> Case:
         )
     events.record_registered(case, actor)
     workflow.start_route_clock(case)
+    send_case_changed_on_commit(case.pk, "registered", actor.pk)
     files = list(data.files)
     # Locked, so the purge job cannot remove a file between here and its Attachment row.
     staged = list(
