@@ -298,3 +298,22 @@ def test_a_step_refused_as_stale_keeps_the_text_and_can_be_sent_again(people: Pe
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Status.ACCEPTED
+
+
+def test_the_workbench_lists_what_each_unit_owes(people: People, tree: OrgTree) -> None:
+    case = register_visit(people, tree)
+    handler = client_for(people.housing_handler)
+
+    def inbox(client: Any) -> str:
+        page = client.get("/").content.decode()
+        return page.split('id="unit-inbox"')[1].split("</table>")[0]
+
+    assert case.number not in inbox(handler)
+    step(client_for(people.registrar), case, "transfer", target_org=tree.housing.pk, note="")
+    assert case.number in inbox(handler) and "已转送/交办" in inbox(handler)
+    Case.objects.filter(pk=case.pk).update(status=Status.REVIEW_REQUESTED)
+    Appeal.objects.create(
+        case=case, level="review", body=tree.county, requested_on=timezone.localdate(), grounds="x"
+    )
+    assert case.number in inbox(client_for(people.bureau_head))  # the county decides the review
+    assert case.number not in inbox(client_for(people.township_head))

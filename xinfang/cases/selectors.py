@@ -5,16 +5,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from xinfang.cases import search
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import Case, CaseParty, StagedUpload
+from xinfang.cases.states import Status
 from xinfang.core import crypto
 from xinfang.deadlines import rules
 from xinfang.deadlines.models import Deadline, DeadlineState
 from xinfang.orgs.models import Organisation, User
+from xinfang.orgs.scoping import scope_root
 from xinfang.people.identity import normalise_id_number, normalise_phone
 from xinfang.people.models import Petitioner
 
@@ -160,3 +162,52 @@ def case_documents(case: Case) -> "QuerySet[CaseDocument]":
         .select_related("issuing_org")
         .order_by("issued_at", "id")
     )
+
+
+# Statuses in which the responsible unit owes the next step (accept, object, handle, reply).
+UNIT_ACTION_STATUSES = (
+    Status.ROUTED,
+    Status.SENT_TO_DISCIPLINE,
+    Status.ACCEPTED,
+    Status.IN_PROGRESS,
+    Status.EXTENDED,
+)
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    case: Case
+    step: str  # what is owed, in Chinese
+    due_on: date | None  # the nearest running clock of the unit
+
+
+def unit_inbox(user: User, limit: int = 10) -> list[InboxRow]:
+    """待本单位办理: cases whose next step is the user's unit's, nearest deadline first —
+    as the responsible unit, or as the body deciding an open review or re-review."""
+    org = user.organisation
+    if org is None:
+        return []
+    visible = cases_visible_to(user)
+    owed = Q(responsible_org=org, status__in=UNIT_ACTION_STATUSES)
+    root = scope_root(user)
+    if root is not None:
+        owed |= Q(
+            status__in=(Status.REVIEW_REQUESTED, Status.RE_REVIEW_REQUESTED),
+            appeals__body=root,
+            appeals__decided_on__isnull=True,
+        )
+    due = (
+        Deadline.objects.filter(case=OuterRef("pk"), petitioner_window=False)
+        .exclude(state=DeadlineState.CLOSED)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    cases = (
+        visible.filter(owed)
+        .exclude(responsible_org=org, status__in=(Status.REVIEW_REQUESTED, Status.RE_REVIEW_REQUESTED))
+        .annotate(next_due=Subquery(due))
+        .select_related("responsible_org")
+        .order_by(F("next_due").asc(nulls_last=True), "received_at")
+        .distinct()[:limit]
+    )
+    return [InboxRow(case, case.status_label, case.next_due) for case in cases]  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from xinfang.cases import states
 from xinfang.cases.access import cases_visible_to
+from xinfang.cases.selectors import unit_inbox
 from xinfang.supervision.selectors import workbench_warnings
 from xinfang.web.views.common import current_user, login_required
 
@@ -37,5 +38,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
         "mine": mine,
         "waiting": waiting,
         "warnings": workbench_warnings(user),
+        "inbox": unit_inbox(user),
     }
     return render(request, "web/workbench.html", context)
