@@ -471,3 +471,29 @@ def test_accusation_leader_case_invisible_to_the_accused_unit(
         assert ordinary.number in board and accusation.number not in board and "收受好处" not in board
         assert_refused(client.get(f"/leaders/cases/{hidden.pk}/"), "E9031", 404)
     assert verify_history().ok
+
+
+def test_an_archived_case_takes_no_more_leader_work(tree: OrgTree) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.cases.models import Case
+    from xinfang.cases.states import Status
+    from xinfang.core.errors import ErrorCode, XinfangError
+    from xinfang.leaders.actions import do_assign_leader_case
+    from xinfang.testing.factories import register_case
+
+    head = make_user(tree.bureau, Role.UNIT_HEAD, "archive-head")
+    leader = make_user(tree.bureau, Role.LEADER, "archive-leader")
+    case = register_case(make_user(tree.bureau, Role.REGISTRAR, "archive-desk"), tree.township_a)
+    Case.objects.filter(pk=case.pk).update(status=Status.ARCHIVED)
+    with pytest.raises(XinfangError) as refused:
+        do_assign_leader_case(
+            actor=head,
+            case=case,
+            leader=leader,
+            plan="约见信访人",
+            target_date=timezone.localdate() + timedelta(days=30),
+        )
+    assert refused.value.code == ErrorCode.WRONG_STATUS

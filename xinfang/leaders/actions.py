@@ -17,6 +17,7 @@ from django.utils import timezone
 from xinfang.cases import events
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import Case, Channel
+from xinfang.cases.states import Status
 from xinfang.core import clock, crypto
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.leaders.models import (
@@ -52,7 +53,11 @@ def _can_see_case(user: User, case: Case) -> bool:
 
 
 def _lock_case(case: Case) -> Case:
-    return Case.objects.select_for_update().get(pk=case.pk)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status == Status.ARCHIVED:
+        # An archived case is frozen: its file is closed and nothing more is recorded on it.
+        raise XinfangError(ErrorCode.WRONG_STATUS, f"当前环节：{locked.status_label}")
+    return locked
 
 
 # --- who may (pages use these to show or hide buttons; actions enforce them) ----------------------

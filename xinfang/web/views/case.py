@@ -15,6 +15,7 @@ from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.documents.kinds import DocumentKind
 from xinfang.leaders.actions import can_assign_leader_case
 from xinfang.leaders.models import LeaderCase
+from xinfang.notifications.selectors import deliveries_for_case
 from xinfang.orgs.roles import CAN_SEE_PERSONAL_DATA
 from xinfang.people.actions import do_reveal_personal_data
 from xinfang.web.forms import client_ip
@@ -83,6 +84,7 @@ def _render_case(
         "today": workflow.today(),
         "leader_cases": LeaderCase.objects.filter(case=case).select_related("leader").order_by("-id"),
         "can_assign_leader": can_assign_leader_case(user) and case.is_open,
+        "notifications": deliveries_for_case(case),
     }
     return render(request, "web/case_detail.html", context)
 
