@@ -9,14 +9,14 @@ fixed hash, not from the generator's random stream, so adding clocks changed non
 of the cases a seed makes, and the same seed and anchor give the same clocks.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from xinfang.cases import states
 from xinfang.cases.models import Category
 from xinfang.cases.states import Status
 from xinfang.deadlines import rules
-from xinfang.deadlines.calendar import Unit, WorkCalendar
+from xinfang.deadlines.calendar import Due, Unit, WorkCalendar
 from xinfang.deadlines.models import DeadlineState
 
 S = Status
@@ -101,9 +101,9 @@ class CaseFacts:
     responsible_org_id: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ClockRow:
-    """One Deadline row, without its case id."""
+    """One Deadline row, without its case id (changed in place while the steps replay)."""
 
     kind: str
     responsible_org_id: int | None
@@ -130,10 +130,25 @@ def spread(index: int, salt: int, low: int, high: int) -> int:
     return low + value % (high - low + 1)
 
 
+class DueDates:
+    """WorkCalendar.due, remembered: a million cases start their clocks on a few hundred days."""
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self._known: dict[tuple[date, int, str], Due] = {}
+
+    def __call__(self, start: date, days: int, unit: str) -> Due:
+        key = (start, days, unit)
+        due = self._known.get(key)
+        if due is None:
+            due = self._known[key] = self.calendar.due(start, days, unit)
+        return due
+
+
 @dataclass
 class _Replay:
     case: CaseFacts
-    calendar: WorkCalendar
+    due_dates: DueDates
     facts: OrgFacts
     responsible: int | None
     live: dict[str, ClockRow] = field(default_factory=dict)
@@ -142,7 +157,7 @@ class _Replay:
 
     def start(self, kind: str, on: date) -> None:
         period = rules.BY_CODE[kind]
-        due = self.calendar.due(on, period.days, period.unit)
+        due = self.due_dates(on, period.days, period.unit)
         self.live[kind] = ClockRow(
             kind=kind,
             responsible_org_id=self._responsible_for(kind),
@@ -158,18 +173,16 @@ class _Replay:
     def stop(self, kind: str, on: date, by: str) -> None:
         row = self.live.pop(kind, None)
         if row is not None:
-            self.done.append(replace(row, state=DeadlineState.CLOSED, closed_on=on, closed_by=by))
+            row.state, row.closed_on, row.closed_by = DeadlineState.CLOSED, on, by
+            self.done.append(row)
 
     def extend(self, kind: str, days: int, reason: str) -> None:
         row = self.live[kind]
-        new_due = self.calendar.due(row.due_on, days, Unit.CALENDAR)
-        self.live[kind] = replace(
-            row,
-            due_on=new_due.due,
-            provisional=row.provisional or new_due.provisional,
-            extended_days=row.extended_days + days,
-            extension_reason=reason,
-        )
+        new_due = self.due_dates(row.due_on, days, Unit.CALENDAR)
+        row.due_on = new_due.due
+        row.provisional = row.provisional or new_due.provisional
+        row.extended_days += days
+        row.extension_reason = reason
 
     def _responsible_for(self, kind: str) -> int | None:
         """As cases.workflow: the receiving office routes, higher bodies decide reviews."""
@@ -181,13 +194,10 @@ class _Replay:
 
     def apply(self, code: str, on: date) -> None:
         transition = states.BY_CODE[code]
-        first_clock = self._first_clock()
-        for kind in transition.stops:
+        # A finished case has no clock left to run, whatever step finished it.
+        stops = list(self.live) if transition.target in states.FINISHED else transition.stops
+        for kind in stops:
             self.stop(kind, on, code)
-            # An office other than a bureau started with the acceptance notice; routing it on
-            # or closing the case ends that clock as it ends a bureau's route clock.
-            if kind == "route" and first_clock != "route":
-                self.stop(first_clock, on, code)
         if code == "object":
             self.responsible = None
         if code in ("request_review", "request_re_review"):
@@ -203,7 +213,8 @@ class _Replay:
             self.stop(kind, on, code)  # never two live clocks of a kind
             self.start(kind, on)
 
-    def _first_clock(self) -> str:
+    def first_clock(self) -> str:
+        """As cases.workflow.start_route_clock: a bureau routes, any other office answers itself."""
         return "route" if self.case.receiving_org_id in self.facts.bureau_ids else "acceptance_notice"
 
     def _unit(self) -> int:
@@ -232,10 +243,10 @@ def step_dates(case: CaseFacts, steps: list[str], anchor: date) -> list[date]:
     return dates
 
 
-def case_clocks(case: CaseFacts, anchor: date, calendar: WorkCalendar, facts: OrgFacts) -> list[ClockRow]:
-    """Every clock of the case, closed ones first, in the order they were started."""
-    replay = _Replay(case, calendar, facts, responsible=case.responsible_org_id)
-    replay.start(replay._first_clock(), case.received_on)
+def case_clocks(case: CaseFacts, anchor: date, due_dates: DueDates, facts: OrgFacts) -> list[ClockRow]:
+    """Every clock of the case, in the order they were started."""
+    replay = _Replay(case, due_dates, facts, responsible=case.responsible_org_id)
+    replay.start(replay.first_clock(), case.received_on)
     steps = _steps(case)
     for code, on in zip(steps, step_dates(case, steps, anchor), strict=True):
         replay.apply(code, on)

@@ -25,7 +25,7 @@ from xinfang.cases.numbering import format_case_number
 from xinfang.deadlines.models import Deadline, WarningLevel
 from xinfang.deadlines.selectors import load_calendar
 from xinfang.demo import bulk
-from xinfang.demo.clocks import CaseFacts, ClockRow, OrgFacts, case_clocks
+from xinfang.demo.clocks import CaseFacts, ClockRow, DueDates, OrgFacts, case_clocks
 from xinfang.demo.generator import SHANGHAI, CaseSpec
 from xinfang.demo.people import petitioner_rows
 from xinfang.orgs.models import TERRITORIAL_KINDS, Organisation, OrgKind
@@ -49,7 +49,7 @@ class CaseWriter:
         self.person_ids = array("q")
         self._prefixes: dict[int, str] = {}
         self.anchor = anchor
-        self._calendar = load_calendar()
+        self._due_dates = DueDates(load_calendar())
         self._org_facts = org_facts()
 
     def write(
@@ -86,7 +86,7 @@ class CaseWriter:
             [
                 _deadline_row(case.pk, clock)
                 for spec, case in zip(batch, cases, strict=True)
-                for clock in case_clocks(_case_facts(spec), self.anchor, self._calendar, self._org_facts)
+                for clock in case_clocks(_case_facts(spec), self.anchor, self._due_dates, self._org_facts)
             ],
         )
         search.index_rows((case.pk, search.case_tokens(case)) for case in cases)

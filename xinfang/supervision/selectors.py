@@ -139,8 +139,10 @@ def with_board_relations(clocks: QuerySet[Deadline]) -> QuerySet[Deadline]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return clocks.select_related("case", "responsible_org", "responsible_org__parent").annotate(
-        notices_sent=Coalesce(Subquery(sent, output_field=IntegerField()), 0)
+    return (
+        clocks.select_related("case", "responsible_org", "responsible_org__parent")
+        .defer("case__facts", "case__request")
+        .annotate(notices_sent=Coalesce(Subquery(sent, output_field=IntegerField()), 0))
     )
 
 

@@ -50,6 +50,7 @@ from xinfang.supervision.selectors import (
     can_supervise,
     notices_listed,
     notices_to_unit,
+    target_of,
     with_board_relations,
 )
 from xinfang.web.views.common import current_user, login_required
@@ -67,8 +68,9 @@ PAGE_STATUS = {
     ErrorCode.SUPERVISION_ALREADY_ESCALATED: 409,
     ErrorCode.SUPERVISION_ESCALATION_AT_TOP: 409,
 }
-# Counting every running clock of a city costs more than the page; beyond this the board says "more than".
-COUNT_CAP = 10_000
+# Counting every running clock of a county costs more than the page; beyond this the board says
+# "more than" (filters by unit and level narrow it).
+COUNT_CAP = 1_000
 # The answer date a new notice offers: this many working days ahead.
 DEFAULT_ANSWER_WORKING_DAYS = 5
 
@@ -107,7 +109,9 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _capped_count(clocks: QuerySet[Deadline], cap: int = COUNT_CAP) -> tuple[int, bool]:
-    count = clocks.order_by()[: cap + 1].count()
+    # The board's own order is kept: it makes PostgreSQL walk the due-date index and stop at the cap,
+    # where an unordered count would join every running clock with its case first (ten times slower).
+    count = clocks[: cap + 1].count()
     return min(count, cap), count > cap
 
 
@@ -165,7 +169,7 @@ def _check_may_send(user: Any, deadline: Deadline) -> None:
     """Refused before a form is shown: a wrong role or a unit outside the user's reach."""
     if user.role not in CAN_SUPERVISE:
         raise XinfangError(ErrorCode.SUPERVISION_NOT_ALLOWED)
-    unit = deadline.responsible_org or deadline.case.responsible_org or deadline.case.receiving_org
+    unit = target_of(deadline, deadline.case.responsible_org, deadline.case.receiving_org)
     if not can_supervise(user, unit):
         raise XinfangError(ErrorCode.SUPERVISION_TARGET_INVALID, unit.full_name)
     if Status(deadline.case.status) not in OPEN:
@@ -233,6 +237,14 @@ def _render_notice(
     open_case = supervision.case.is_open
     escalated = Supervision.objects.filter(escalated_from=supervision).first()
     next_step = escalation_label(supervision)
+    today = Horizon.now().today
+    overdue = not supervision.is_answered and supervision.answer_due < today
+    may_escalate = (
+        open_case
+        and escalated is None
+        and next_step is not None
+        and can_supervise(user, supervision.target_org)
+    )
     context = {
         "notice": supervision,
         "escalated": escalated,
@@ -240,12 +252,11 @@ def _render_notice(
         and not supervision.is_answered
         and escalated is None
         and can_answer(user, supervision),
-        "can_escalate": open_case
-        and escalated is None
-        and next_step is not None
-        and can_supervise(user, supervision.target_org),
+        # Escalation follows an answer that does not do, or silence past the answer date.
+        "can_escalate": may_escalate and (supervision.is_answered or overdue),
+        "escalate_later": may_escalate and not (supervision.is_answered or overdue),
         "next_step": next_step,
-        "overdue": not supervision.is_answered and supervision.answer_due < Horizon.now().today,
+        "overdue": overdue,
         "answer_form": forms.get("answer_form") or AnswerForm(),
         "escalate_form": forms.get("escalate_form")
         or EscalateForm(initial={"answer_due": _default_answer_due()}),
