@@ -113,3 +113,52 @@ def test_transfer_accept_extend_reply_rate_and_review_in_the_browser(live_server
     bureau_head.screenshot(path=str(ARTIFACTS / "case-after-review.png"), full_page=True)
     assert "复查意见书" in bureau_head.inner_text("#documents")
     assert "申请复查" in bureau_head.inner_text("#history")
+
+
+def test_supervisor_sends_a_reminder_and_the_unit_answers_in_the_browser(live_server, open_as) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from xinfang.cases.actions.route import RouteInput, do_transfer
+    from xinfang.deadlines.models import Deadline
+    from xinfang.supervision.models import Supervision
+    from xinfang.supervision.sweep import sweep_deadlines
+
+    tree = make_org_tree()
+    people = make_people(tree)
+    case = register_case(people.registrar, tree.township_a)
+    do_transfer(actor=people.registrar, case=case, data=RouteInput(target_org=tree.housing))
+    # The acceptance notice is ten days late: the sweep marks it red.
+    Deadline.objects.filter(case=case, kind="acceptance_notice").update(
+        due_on=timezone.localdate() - timedelta(days=10)
+    )
+    sweep_deadlines()
+    base = live_server.url
+
+    supervisor = open_as("sup")
+    supervisor.goto(f"{base}/supervision/")
+    row = supervisor.locator(f"#board-table tr:has-text('{case.number}')").first
+    assert "已超期" in row.inner_text()
+    row.locator("text=催办").click()
+    supervisor.wait_for_selector("#notice-form")
+    answer_by = (timezone.localdate() + timedelta(days=3)).isoformat()
+    supervisor.fill("#id_answer_due", answer_by)
+    supervisor.fill("#id_demand", "请于三日内书面说明未按期告知受理的原因。")
+    supervisor.click("#notice-form button[type=submit]")
+    supervisor.wait_for_url("**/supervision/notices/*/")
+    notice = Supervision.objects.get(case=case)
+    supervisor.screenshot(path=str(ARTIFACTS / "supervision-notice.png"), full_page=True)
+
+    unit_head = open_as("hhead")
+    assert case.number in unit_head.inner_text("#deadline-warnings")
+    unit_head.goto(f"{base}/supervision/notices/{notice.pk}/")
+    unit_head.fill("#id_answer", "已于今日补发受理告知书，今后按期办理。")
+    unit_head.click("#answer-form button[type=submit]")
+    unit_head.wait_for_load_state()
+    notice.refresh_from_db()
+    assert notice.answer.startswith("已于今日补发受理告知书")
+
+    leader_board = open_as("bhead")
+    leader_board.goto(f"{base}/leaders/cases/")
+    assert leader_board.title()  # the 包案 board renders for a unit head
