@@ -9,6 +9,12 @@ XINFANG_ALLOWED_HOSTS  comma-separated host names (default: localhost names)
 XINFANG_VAR_DIR        where the database, keys and attachments live (default: ./var)
 XINFANG_TRUSTED_PROXIES comma-separated reverse-proxy addresses whose X-Forwarded-For is used
 XINFANG_DEADLINE_WARNING_DAYS working days ahead a deadline counts as due soon (default 3)
+XINFANG_NOTIFY_CHANNELS channels telling petitioners of their case, in order of preference: "sms,email"
+                       (default: none, notifications off)
+XINFANG_SMS_GATEWAY_URL / XINFANG_SMS_GATEWAY_TOKEN  the HTTP SMS gateway and its bearer token
+XINFANG_SMTP_HOST / _PORT / _USER / _PASSWORD / _FROM / _TLS  the mail server (TLS: starttls, ssl, none)
+XINFANG_NOTIFY_WINDOW_DAYS days before a review window closes that the petitioner is reminded (default 5)
+XINFANG_ANALYSIS_MODEL_DIR where trained suggestion models are kept (default: var/models)
 """
 
 import os
@@ -71,8 +77,11 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.leaders",
     "xinfang.supervision",
+    "xinfang.notifications",
+    "xinfang.portal",
     "xinfang.web",
     "xinfang.demo",
+    "xinfang.analysis",
 ]
 
 MIDDLEWARE = [
@@ -188,6 +197,43 @@ LEDGER_EXPORT_MAX_ROWS = 100_000
 # Deadline warnings (xinfang.supervision): a running clock due within this many working days
 # is "due soon" (yellow) on boards and workbenches.
 DEADLINE_WARNING_DAYS = int(os.environ.get("XINFANG_DEADLINE_WARNING_DAYS", "3"))
+
+# Smart intake (xinfang.analysis): trained models are versioned files here (pickles: keep the
+# directory writable by the application only). Older versions beyond the newest few lose their
+# model file but keep their manifest. Training from the office's history reads the newest cases.
+ANALYSIS_MODEL_DIR = Path(os.environ.get("XINFANG_ANALYSIS_MODEL_DIR", VAR_DIR / "models")).resolve()
+ANALYSIS_MODEL_KEEP = 10
+ANALYSIS_TRAIN_MAX_CASES = 50_000
+ANALYSIS_TRAIN_MIN_CASES = 100  # fewer, and suggestions come from the topic tree's keywords
+
+# Notifications to petitioners (xinfang.notifications), sent by the job queue. Channel names in
+# order of preference; a phone number goes by SMS, an email address by email.
+NOTIFY_CHANNELS = [
+    name.strip() for name in os.environ.get("XINFANG_NOTIFY_CHANNELS", "").split(",") if name.strip()
+]
+NOTIFY_WINDOW_DAYS = int(os.environ.get("XINFANG_NOTIFY_WINDOW_DAYS", "5"))
+NOTIFY_MAX_ATTEMPTS = 8
+NOTIFY_RETRY_BASE_SECONDS = 60  # doubled after each failure: 1, 2, 4 … 64 minutes, two hours in all
+SMS_GATEWAY_URL = os.environ.get("XINFANG_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("XINFANG_SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = 10.0  # seconds, connecting and reading
+SMTP_HOST = os.environ.get("XINFANG_SMTP_HOST", "")
+SMTP_TLS = os.environ.get("XINFANG_SMTP_TLS", "starttls")
+SMTP_PORT = int(os.environ.get("XINFANG_SMTP_PORT", {"ssl": "465", "none": "25"}.get(SMTP_TLS, "587")))
+SMTP_USER = os.environ.get("XINFANG_SMTP_USER", "")
+SMTP_PASSWORD = os.environ.get("XINFANG_SMTP_PASSWORD", "")
+SMTP_FROM = os.environ.get("XINFANG_SMTP_FROM", "")
+SMTP_TIMEOUT = 10.0
+
+# Citizens' portal (xinfang.portal). Failed query-code lookups within the window: per case (a code
+# was right, the phone digits wrong) and per client address (an address gets more room: a mobile
+# network puts many people behind one address).
+PORTAL_LOOKUP_CASE_LIMIT = 5
+PORTAL_LOOKUP_ADDRESS_LIMIT = 10
+PORTAL_LOOKUP_WINDOW_SECONDS = 15 * 60
+PORTAL_CAPTCHA_SECONDS = 10 * 60  # a captcha image is answered within this time, once
+PORTAL_TRACKING_SECONDS = 60 * 60  # a successful lookup shows the case for at most this long
+PORTAL_MAX_ATTACHMENTS = 5
 
 _redis_url = os.environ.get("XINFANG_REDIS_URL")
 if _redis_url:

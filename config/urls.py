@@ -9,5 +9,6 @@ admin.site.site_header = "信访工作平台 系统管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("portal/", include("xinfang.portal.urls")),
     path("", include("xinfang.web.urls")),
 ]

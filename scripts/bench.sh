@@ -9,3 +9,5 @@ cd "$(dirname "$0")/.."
 .venv/bin/python bench/portal_load.py --users 50 --think 1.0 --think 0
 # Smart intake, duplicate groups: labelled pairs built from ../shared/data (skipped where it is absent).
 if [ -d ../shared/data ]; then .venv/bin/python bench/duplicates.py --scale 30000; fi
+# Smart intake, topic suggestions: train on the shared training file, measure on the dev file (and held out).
+if [ -d ../shared/data ]; then .venv/bin/python bench/topic.py --cv; fi

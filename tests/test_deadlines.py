@@ -505,7 +505,9 @@ def test_administrators_see_the_missing_schedule_warning_on_every_page(
     from xinfang.core import clock
 
     HolidayYear.objects.filter(year=2027).delete()
-    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 22, 9, 0, tzinfo=timezone.get_current_timezone()))
+    monkeypatch.setattr(
+        clock, "now", lambda: datetime(2026, 11, 22, 9, 0, tzinfo=timezone.get_current_timezone())
+    )
     admin = make_user(tree.bureau, Role.ADMIN, "keeper")
     registrar = make_user(tree.bureau, Role.REGISTRAR, "desk")
     client.force_login(admin)

@@ -16,6 +16,7 @@ from tests.lifecycle_helpers import People, client_for, make_people, step
 from xinfang.cases.audit import verify_history
 from xinfang.cases.models import Appeal, Case, CaseArchive, Rating
 from xinfang.cases.states import Status
+from xinfang.core.errors import XinfangError
 from xinfang.deadlines.models import Deadline, DeadlineState
 from xinfang.deadlines.selectors import load_calendar
 from xinfang.documents.models import CaseDocument
@@ -317,3 +318,25 @@ def test_the_workbench_lists_what_each_unit_owes(people: People, tree: OrgTree) 
     )
     assert case.number in inbox(client_for(people.bureau_head))  # the county decides the review
     assert case.number not in inbox(client_for(people.township_head))
+
+
+def test_staff_issue_a_query_code_shown_once_and_the_petitioner_can_use_it(
+    people: People, tree: OrgTree
+) -> None:
+    from xinfang.portal.actions import do_look_up_case
+
+    case = register_visit(people, tree)
+    registrar = client_for(people.registrar)
+    response = registrar.post(f"/cases/{case.pk}/query-code/")
+    body = response.content.decode()
+    assert response.status_code == 200 and response["Cache-Control"] == "no-store"
+    code = re.search(r'<div class="fs-4 font-monospace">([^<]+)</div>', body)
+    assert code
+    assert do_look_up_case(code=code.group(1), phone_last4="5678", ip_address="127.0.0.1").case_id == case.pk
+    assert code.group(1) not in registrar.get(f"/cases/{case.pk}/").content.decode()  # shown once
+    event = case.events.get(kind="query_code_issued")
+    assert event.data == {} and event.actor == people.registrar
+    # A new code replaces the old one.
+    registrar.post(f"/cases/{case.pk}/query-code/")
+    with pytest.raises(XinfangError):
+        do_look_up_case(code=code.group(1), phone_last4="5678", ip_address="127.0.0.1")

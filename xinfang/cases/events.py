@@ -22,6 +22,7 @@ class EventKind:
     ATTACHMENT_ADDED = "attachment_added"
     IMPORTED = "imported"
     MERGED_IN = "merged_in"
+    QUERY_CODE_ISSUED = "query_code_issued"
     ARCHIVE_BUILT = "archive_built"
     # documents (文书)
     DOCUMENT_ISSUED = "document_issued"
@@ -42,6 +43,7 @@ KIND_LABELS = {
     EventKind.ATTACHMENT_ADDED: "添加附件",
     EventKind.IMPORTED: "历史台账导入",
     EventKind.MERGED_IN: "并入重复事项",
+    EventKind.QUERY_CODE_ISSUED: "发放查询码",
     EventKind.ARCHIVE_BUILT: "生成归档案卷",
     EventKind.DOCUMENT_ISSUED: "出具文书",
     EventKind.RECEPTION_LINKED: "领导接待日登记",
@@ -268,3 +270,7 @@ def record_supervision_answered(case: Case, actor: User, supervision_id: int, an
     return append_event(
         case, EventKind.SUPERVISION_ANSWERED, actor, {"supervision": supervision_id, "answer": answer}
     )
+
+
+def record_query_code_issued(case: Case, actor: User) -> CaseEvent:
+    return append_event(case, EventKind.QUERY_CODE_ISSUED, actor, {})

@@ -153,6 +153,46 @@ class ErrorCode(StrEnum):
     SUPERVISION_DEADLINE_INVALID = "E7113"
     ALERT_NOT_FOUND = "E7114"
     SUPERVISION_FILTER_INVALID = "E7115"
+    # notifications to petitioners (SMS, email): configuration and delivery outcomes
+    NOTIFY_CHANNEL_UNKNOWN = "E9201"
+    NOTIFY_SMS_NOT_CONFIGURED = "E9202"
+    NOTIFY_SMTP_NOT_CONFIGURED = "E9203"
+    NOTIFY_GATEWAY_REFUSED = "E9204"
+    NOTIFY_GATEWAY_UNAVAILABLE = "E9205"
+    NOTIFY_SMTP_REFUSED = "E9206"
+    NOTIFY_SMTP_UNAVAILABLE = "E9207"
+    NOTIFY_CHANNEL_DISABLED = "E9208"
+    # citizens' portal (网上信访): submission, query codes, tracking, public statistics
+    PORTAL_CAPTCHA_INVALID = "E9101"
+    PORTAL_LOOKUP_INVALID = "E9102"
+    PORTAL_LOOKUP_THROTTLED = "E9103"
+    PORTAL_FORM_EXPIRED = "E9104"
+    PORTAL_NO_RECEIVING_OFFICE = "E9105"
+    PORTAL_TRACKING_REQUIRED = "E9106"
+    PORTAL_DOCUMENT_NOT_FOUND = "E9107"
+    PORTAL_TOO_MANY_FILES = "E9108"
+    PORTAL_GUIDANCE_NOT_CONFIRMED = "E9109"
+    PORTAL_PHONE_DIGITS_FORMAT = "E9110"
+    PORTAL_RECEIPT_SHOWN = "E9111"
+    PORTAL_ID_NUMBER_REQUIRED = "E9112"
+    PORTAL_PHONE_REQUIRED = "E9113"
+    PORTAL_FACTS_REQUIRED = "E9114"
+    PORTAL_WEEK_INVALID = "E9115"
+    PORTAL_QUERY_CODE_NOT_ALLOWED = "E9116"
+    PORTAL_ATTACHMENTS_NOT_KEPT = "E9117"
+    PORTAL_NAME_REQUIRED = "E9118"
+    # smart intake (analysis): topic model training and evaluation
+    ANALYSIS_CSV_UNREADABLE = "E7201"
+    ANALYSIS_CSV_COLUMNS = "E7202"
+    ANALYSIS_NO_SAMPLES = "E7203"
+    ANALYSIS_TOO_FEW_LABELS = "E7204"
+    ANALYSIS_TOO_FEW_SAMPLES = "E7205"
+    ANALYSIS_HISTORY_TOO_SMALL = "E7206"
+    # smart intake (analysis): duplicate groups
+    DUPLICATES_INPUT_UNREADABLE = "E7251"
+    DUPLICATES_COLUMNS_MISSING = "E7252"
+    DUPLICATES_ID_INVALID = "E7253"
+    DUPLICATES_OUTPUT_UNWRITABLE = "E7254"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -308,6 +348,73 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.SUPERVISION_DEADLINE_INVALID: "所选期限不属于该事项，或已经结束。",
     ErrorCode.ALERT_NOT_FOUND: "预警不存在，或不是发给您单位的。",
     ErrorCode.SUPERVISION_FILTER_INVALID: "筛选条件有误：请从列表中选择单位和预警级别。",
+    # notifications to petitioners (SMS, email): configuration and delivery outcomes
+    ErrorCode.NOTIFY_CHANNEL_UNKNOWN: (
+        "通知渠道设置有误：XINFANG_NOTIFY_CHANNELS 只能填写 sms、email，用逗号分隔。"
+    ),
+    ErrorCode.NOTIFY_SMS_NOT_CONFIGURED: (
+        "已启用短信通知，但未设置短信网关地址（XINFANG_SMS_GATEWAY_URL，http:// 或 https://）。"
+    ),
+    ErrorCode.NOTIFY_SMTP_NOT_CONFIGURED: (
+        "已启用邮件通知，但未设置邮件服务器或发件地址（XINFANG_SMTP_HOST、XINFANG_SMTP_FROM）。"
+    ),
+    ErrorCode.NOTIFY_GATEWAY_REFUSED: "短信网关拒绝发送该短信，不再重试。",
+    ErrorCode.NOTIFY_GATEWAY_UNAVAILABLE: "短信网关暂时无法送达（网络故障、超时或网关繁忙）。",
+    ErrorCode.NOTIFY_SMTP_REFUSED: "邮件服务器拒收该邮件，不再重试。",
+    ErrorCode.NOTIFY_SMTP_UNAVAILABLE: "邮件服务器暂时无法送达（网络故障、超时或服务器繁忙）。",
+    ErrorCode.NOTIFY_CHANNEL_DISABLED: "该通知渠道已停用，通知未发送。",
+    # citizens' portal (网上信访): submission, query codes, tracking, public statistics
+    ErrorCode.PORTAL_CAPTCHA_INVALID: "验证码不正确或已过期，请按新图片重新输入验证码。",
+    ErrorCode.PORTAL_LOOKUP_INVALID: "查询码或手机号码后4位不正确，请核对后重新输入。",
+    ErrorCode.PORTAL_LOOKUP_THROTTLED: (
+        "查询失败次数过多，为保护信访人的信息，暂停查询15分钟。请核对查询码后再试，"
+        "查询码遗失的，请携带身份证件到受理信访的机关办理。"
+    ),
+    ErrorCode.PORTAL_FORM_EXPIRED: "页面已过期或已经提交过，请重新打开“我要信访”页面填写。",
+    ErrorCode.PORTAL_NO_RECEIVING_OFFICE: (
+        "所选地区暂未开通网上信访受理，请选择上一级地区，或到当地信访部门来信来访反映。"
+    ),
+    ErrorCode.PORTAL_TRACKING_REQUIRED: "查询已结束或已超时，请重新输入查询码和手机号码后4位。",
+    ErrorCode.PORTAL_DOCUMENT_NOT_FOUND: "文书不存在，或不属于您正在查询的信访事项。",
+    ErrorCode.PORTAL_TOO_MANY_FILES: "每件信访事项最多上传5个附件。",
+    ErrorCode.PORTAL_GUIDANCE_NOT_CONFIRMED: (
+        "请先阅读网上信访须知，并确认所反映的事项不属于应当通过法定途径解决的事项。"
+    ),
+    ErrorCode.PORTAL_PHONE_DIGITS_FORMAT: "请输入提交信访时所留电话号码的后4位数字。",
+    ErrorCode.PORTAL_RECEIPT_SHOWN: (
+        "查询码只在提交成功时显示一次，现已不能再次显示。查询码遗失的，请携带身份证件到受理信访的机关重新领取。"
+    ),
+    ErrorCode.PORTAL_ID_NUMBER_REQUIRED: "网上信访实行实名制，请填写本人身份证号码。",
+    ErrorCode.PORTAL_PHONE_REQUIRED: (
+        "请填写联系电话：办理结果将通过该电话告知，查询进度时也要用到电话号码后4位。"
+    ),
+    ErrorCode.PORTAL_FACTS_REQUIRED: "请填写事实与理由：事情发生的时间、地点、经过，以及已经找过哪些部门。",
+    ErrorCode.PORTAL_WEEK_INVALID: "统计周次不正确，请从列表中选择已经结束的一周。",
+    ErrorCode.PORTAL_QUERY_CODE_NOT_ALLOWED: (
+        "只有能查看该信访事项的登记员、承办人或单位负责人可以为信访人发放查询码。"
+    ),
+    ErrorCode.PORTAL_ATTACHMENTS_NOT_KEPT: (
+        "附件尚未保存：验证码正确、已选择问题发生地后才保存附件，请重新选择附件。"
+    ),
+    ErrorCode.PORTAL_NAME_REQUIRED: "网上信访实行实名制，请填写您的真实姓名。",
+    # smart intake (analysis): topic model training and evaluation
+    ErrorCode.ANALYSIS_CSV_UNREADABLE: "无法读取该 CSV 文件：请确认文件存在，且为 UTF-8 编码的 CSV。",
+    ErrorCode.ANALYSIS_CSV_COLUMNS: (
+        "CSV 文件缺少必需的列：需要 label 列，以及 text_segmented 列（已分词文本）或 title 和 text 两列。"
+    ),
+    ErrorCode.ANALYSIS_NO_SAMPLES: "CSV 文件中没有可用的行：每行的分类标签和文本都不能为空。",
+    ErrorCode.ANALYSIS_TOO_FEW_LABELS: "训练数据至少需要两个不同的分类，才能训练分类模型。",
+    ErrorCode.ANALYSIS_TOO_FEW_SAMPLES: "训练数据中每个分类至少需要若干条样本，才能训练并校准置信度。",
+    ErrorCode.ANALYSIS_HISTORY_TOO_SMALL: (
+        "已登记的信访事项太少，暂不能用本单位的历史数据训练分类模型；在此之前按分类体系的关键词提示。"
+    ),
+    # smart intake (analysis): duplicate groups
+    ErrorCode.DUPLICATES_INPUT_UNREADABLE: (
+        "无法读取输入文件：请确认文件存在，且为 UTF-8 或 GB18030 编码的 CSV 文件。"
+    ),
+    ErrorCode.DUPLICATES_COLUMNS_MISSING: "输入文件缺少必需的列：需要 id、user、title、time、text 五列。",
+    ErrorCode.DUPLICATES_ID_INVALID: "每行须有唯一的 id：该行的 id 为空，或与前面某行重复。",
+    ErrorCode.DUPLICATES_OUTPUT_UNWRITABLE: "无法写入输出文件：请确认目录存在且有写入权限。",
 }
 
 

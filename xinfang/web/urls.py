@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("cases/<int:case_id>/steps/<slug:code>/", lifecycle.case_step, name="case_step"),
     path("cases/<int:case_id>/archive.zip", case.archive_download, name="archive_download"),
+    path("cases/<int:case_id>/query-code/", case.issue_query_code, name="issue_query_code"),
     path("attachments/<int:attachment_id>/", case.attachment_download, name="attachment_download"),
     path("documents/<int:document_id>/download/", document_views.document_download, name="document_download"),
     path("settings/", settings_page.settings_page, name="settings"),

@@ -16,8 +16,9 @@ from xinfang.documents.kinds import DocumentKind
 from xinfang.leaders.actions import can_assign_leader_case
 from xinfang.leaders.models import LeaderCase
 from xinfang.notifications.selectors import deliveries_for_case
-from xinfang.orgs.roles import CAN_SEE_PERSONAL_DATA
+from xinfang.orgs.roles import CAN_REGISTER, CAN_SEE_PERSONAL_DATA
 from xinfang.people.actions import do_reveal_personal_data
+from xinfang.portal.actions import do_issue_query_code
 from xinfang.web.forms import client_ip
 from xinfang.web.views.common import current_user, login_required
 
@@ -55,7 +56,10 @@ def event_summary(kind: str, data: dict[str, object]) -> str:
 
 
 def _render_case(
-    request: HttpRequest, case_id: int, revealed: dict[int, object] | None = None
+    request: HttpRequest,
+    case_id: int,
+    revealed: dict[int, object] | None = None,
+    issued_code: str | None = None,
 ) -> HttpResponse:
     user = current_user(request)
     case = access_case(user, case_id)
@@ -84,6 +88,8 @@ def _render_case(
         "today": workflow.today(),
         "leader_cases": LeaderCase.objects.filter(case=case).select_related("leader").order_by("-id"),
         "can_assign_leader": can_assign_leader_case(user) and case.is_open,
+        "can_issue_query_code": user.role in CAN_REGISTER and case.status != "archived",
+        "issued_code": issued_code,
         "notifications": deliveries_for_case(case),
     }
     return render(request, "web/case_detail.html", context)
@@ -139,4 +145,17 @@ def archive_download(request: HttpRequest, case_id: int) -> FileResponse:
         filename=f"{case.number}-案卷.zip",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def issue_query_code(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A new query code for the petitioner to follow the case online; shown on this page once,
+    never stored in clear (an earlier code stops working)."""
+    user = current_user(request)
+    case = access_case(user, case_id)
+    code = do_issue_query_code(actor=user, case=case)
+    response = _render_case(request, case_id, issued_code=code)
+    response["Cache-Control"] = "no-store"
     return response
