@@ -6,9 +6,6 @@ A refused role or a missing object is an error page (403 / 404) and changes
 nothing; any other problem re-renders the form with what was typed (400).
 """
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -62,46 +59,10 @@ from xinfang.leaders.selectors import (
     past_reception_days,
     upcoming_reception_days,
 )
+from xinfang.web.errors import add_form_error
 from xinfang.web.views.common import current_user, login_required
 
 # Errors shown as a page of their own: nothing to correct in the form.
-PAGE_STATUS = {
-    ErrorCode.RECEPTION_DAY_NOT_FOUND: 404,
-    ErrorCode.APPOINTMENT_NOT_FOUND: 404,
-    ErrorCode.LEADER_CASE_NOT_FOUND: 404,
-    ErrorCode.RECEPTION_NOT_ALLOWED: 403,
-    ErrorCode.RECEPTION_HELD_NOT_ALLOWED: 403,
-    ErrorCode.RECEPTION_LINK_NOT_ALLOWED: 403,
-    ErrorCode.LEADER_CASE_ASSIGN_NOT_ALLOWED: 403,
-    ErrorCode.LEADER_CASE_STEP_NOT_ALLOWED: 403,
-    ErrorCode.LEADER_CASE_SETTLE_NOT_ALLOWED: 403,
-}
-
-View = Callable[..., HttpResponse]
-
-
-def leader_pages(view: View) -> View:
-    """Login required, and this area's refusals answered 403 / 404 (the shared middleware
-    answers 400 for codes it does not know)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except XinfangError as error:
-            if error.code not in PAGE_STATUS:
-                raise
-            return render(request, "web/error.html", {"error": error}, status=PAGE_STATUS[error.code])
-
-    return wrapped
-
-
-def _add_error(form: Form, error: XinfangError) -> None:
-    """Put an action's error on its field (or on the form); refusals stay a page of their own."""
-    if error.code in PAGE_STATUS:
-        raise error
-    form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
 def _non_field_errors(forms: dict[str, Form]) -> list[str]:
@@ -120,7 +81,7 @@ def _page_number(request: HttpRequest) -> int:
 # --- reception days ----------------------------------------------------------------------------------
 
 
-@leader_pages
+@login_required
 def reception_days(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     page = _page_number(request)
@@ -137,7 +98,7 @@ def reception_days(request: HttpRequest) -> HttpResponse:
     return render(request, "web/leaders_reception_days.html", context)
 
 
-@leader_pages
+@login_required
 def reception_day_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if user.role not in CAN_ARRANGE_RECEPTION:
@@ -154,7 +115,7 @@ def reception_day_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已安排领导接待日：{day}。")
             return redirect("web:leaders_reception_day", day_id=day.pk)
         for problem in problems:
-            _add_error(form, problem)
+            add_form_error(form, problem)
     return render(
         request, "web/leaders_reception_day_form.html", {"form": form, "tab": "reception"}, status=400
     )
@@ -185,12 +146,12 @@ def _render_day(request: HttpRequest, day: ReceptionDay, status: int = 200, **fo
     return render(request, "web/leaders_reception_day.html", context, status=status)
 
 
-@leader_pages
+@login_required
 def reception_day(request: HttpRequest, day_id: int) -> HttpResponse:
     return _render_day(request, access_reception_day(current_user(request), day_id))
 
 
-@leader_pages
+@login_required
 @require_POST
 def reception_day_held(request: HttpRequest, day_id: int) -> HttpResponse:
     user = current_user(request)
@@ -200,7 +161,7 @@ def reception_day_held(request: HttpRequest, day_id: int) -> HttpResponse:
     return redirect("web:leaders_reception_day", day_id=day.pk)
 
 
-@leader_pages
+@login_required
 @require_POST
 def reception_day_cancel(request: HttpRequest, day_id: int) -> HttpResponse:
     user = current_user(request)
@@ -214,11 +175,11 @@ def reception_day_cancel(request: HttpRequest, day_id: int) -> HttpResponse:
             messages.success(request, "已取消该接待日。")
             return redirect("web:leaders_reception_day", day_id=day.pk)
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
     return _render_day(request, day, status=400, cancel_form=form)
 
 
-@leader_pages
+@login_required
 @require_POST
 def appointment_book(request: HttpRequest, day_id: int) -> HttpResponse:
     user = current_user(request)
@@ -239,11 +200,11 @@ def appointment_book(request: HttpRequest, day_id: int) -> HttpResponse:
             messages.success(request, f"已预约：{appointment}。")
             return redirect("web:leaders_reception_day", day_id=day.pk)
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
     return _render_day(request, day, status=400, book_form=form)
 
 
-@leader_pages
+@login_required
 @require_POST
 def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpResponse:
     user = current_user(request)
@@ -255,7 +216,7 @@ def appointment_outcome(request: HttpRequest, appointment_id: int) -> HttpRespon
     return redirect("web:leaders_reception_day", day_id=appointment.reception_day_id)
 
 
-@leader_pages
+@login_required
 @require_POST
 def reception_day_link_case(request: HttpRequest, day_id: int) -> HttpResponse:
     user = current_user(request)
@@ -274,14 +235,14 @@ def reception_day_link_case(request: HttpRequest, day_id: int) -> HttpResponse:
         except XinfangError as error:
             if error.code == ErrorCode.CASE_NOT_FOUND:
                 error.field = "case_number"
-            _add_error(form, error)
+            add_form_error(form, error)
     return _render_day(request, day, status=400, link_form=form)
 
 
 # --- leader case ownership (领导包案) -------------------------------------------------------------
 
 
-@leader_pages
+@login_required
 def board(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = BoardFilterForm(request.GET or None, user=user)
@@ -304,7 +265,7 @@ def board(request: HttpRequest) -> HttpResponse:
     return render(request, "web/leaders_board.html", context)
 
 
-@leader_pages
+@login_required
 def leader_case_new(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     if not can_assign_leader_case(user):
@@ -328,7 +289,7 @@ def leader_case_new(request: HttpRequest) -> HttpResponse:
         except XinfangError as error:
             if error.code == ErrorCode.CASE_NOT_FOUND:
                 error.field = "case_number"
-            _add_error(form, error)
+            add_form_error(form, error)
     return render(request, "web/leaders_case_form.html", {"form": form, "tab": "board"}, status=400)
 
 
@@ -351,12 +312,12 @@ def _render_leader_case(
     return render(request, "web/leaders_case.html", context, status=status)
 
 
-@leader_pages
+@login_required
 def leader_case(request: HttpRequest, leader_case_id: int) -> HttpResponse:
     return _render_leader_case(request, access_leader_case(current_user(request), leader_case_id))
 
 
-@leader_pages
+@login_required
 @require_POST
 def leader_case_step(request: HttpRequest, leader_case_id: int) -> HttpResponse:
     user = current_user(request)
@@ -375,11 +336,11 @@ def leader_case_step(request: HttpRequest, leader_case_id: int) -> HttpResponse:
             messages.success(request, "已记录包案工作。")
             return redirect("web:leaders_case", leader_case_id=leader_case.pk)
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
     return _render_leader_case(request, leader_case, status=400, step_form=form)
 
 
-@leader_pages
+@login_required
 @require_POST
 def leader_case_settle(request: HttpRequest, leader_case_id: int) -> HttpResponse:
     user = current_user(request)
@@ -393,5 +354,5 @@ def leader_case_settle(request: HttpRequest, leader_case_id: int) -> HttpRespons
             messages.success(request, "已确认息访息诉，该包案已结束。")
             return redirect("web:leaders_case", leader_case_id=leader_case.pk)
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
     return _render_leader_case(request, leader_case, status=400, settle_form=form)

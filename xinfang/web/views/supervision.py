@@ -7,9 +7,7 @@ role or scope, or a missing object, is an error page (403 / 404) and changes not
 other problem re-renders the form with what was typed (400).
 """
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -53,52 +51,15 @@ from xinfang.supervision.selectors import (
     target_of,
     with_board_relations,
 )
+from xinfang.web.errors import add_form_error
 from xinfang.web.views.common import current_user, login_required
 
 # Errors shown as a page of their own: nothing to correct in the form.
-PAGE_STATUS = {
-    ErrorCode.CASE_NOT_FOUND: 404,
-    ErrorCode.SUPERVISION_NOT_FOUND: 404,
-    ErrorCode.ALERT_NOT_FOUND: 404,
-    ErrorCode.SUPERVISION_NOT_ALLOWED: 403,
-    ErrorCode.SUPERVISION_TARGET_INVALID: 403,
-    ErrorCode.SUPERVISION_ANSWER_NOT_ALLOWED: 403,
-    ErrorCode.SUPERVISION_CASE_FINISHED: 409,
-    ErrorCode.SUPERVISION_ALREADY_ANSWERED: 409,
-    ErrorCode.SUPERVISION_ALREADY_ESCALATED: 409,
-    ErrorCode.SUPERVISION_ESCALATION_AT_TOP: 409,
-}
 # Counting every running clock of a county costs more than the page; beyond this the board says
 # "more than" (filters by unit and level narrow it).
 COUNT_CAP = 1_000
 # The answer date a new notice offers: this many working days ahead.
 DEFAULT_ANSWER_WORKING_DAYS = 5
-
-View = Callable[..., HttpResponse]
-
-
-def supervision_pages(view: View) -> View:
-    """Login required, and this area's refusals answered 403 / 404 / 409 (the shared
-    middleware answers 400 for codes it does not know)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except XinfangError as error:
-            if error.code not in PAGE_STATUS:
-                raise
-            return render(request, "web/error.html", {"error": error}, status=PAGE_STATUS[error.code])
-
-    return wrapped
-
-
-def _add_error(form: Form, error: XinfangError) -> None:
-    """Put an action's error on its field (or on the form); refusals stay a page of their own."""
-    if error.code in PAGE_STATUS:
-        raise error
-    form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -122,7 +83,7 @@ def _default_answer_due() -> date:
 # --- the board --------------------------------------------------------------------------------------------
 
 
-@supervision_pages
+@login_required
 def board(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     form = BoardFilterForm(request.GET or None, user=user)
@@ -176,7 +137,7 @@ def _check_may_send(user: Any, deadline: Deadline) -> None:
         raise XinfangError(ErrorCode.SUPERVISION_CASE_FINISHED, deadline.case.status_label)
 
 
-@supervision_pages
+@login_required
 def notice_new(request: HttpRequest, deadline_id: int) -> HttpResponse:
     user = current_user(request)
     deadline = access_board_deadline(user, deadline_id)
@@ -203,7 +164,7 @@ def notice_new(request: HttpRequest, deadline_id: int) -> HttpResponse:
         try:
             supervision = send(actor=user, case=deadline.case, data=data)
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
         else:
             messages.success(request, f"已发出{supervision.title}，文号 {supervision.document.number}。")
             return redirect("web:supervision_notice", supervision_id=supervision.pk)
@@ -265,12 +226,12 @@ def _render_notice(
     return render(request, "web/supervision_notice.html", context, status=status)
 
 
-@supervision_pages
+@login_required
 def notice(request: HttpRequest, supervision_id: int) -> HttpResponse:
     return _render_notice(request, access_supervision(current_user(request), supervision_id))
 
 
-@supervision_pages
+@login_required
 @require_POST
 def notice_answer(request: HttpRequest, supervision_id: int) -> HttpResponse:
     user = current_user(request)
@@ -280,14 +241,14 @@ def notice_answer(request: HttpRequest, supervision_id: int) -> HttpResponse:
         try:
             do_answer_supervision(actor=user, supervision=supervision, answer=form.cleaned_data["answer"])
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
         else:
             messages.success(request, "已书面回复。")
             return redirect("web:supervision_notice", supervision_id=supervision.pk)
     return _render_notice(request, supervision, status=400, answer_form=form)
 
 
-@supervision_pages
+@login_required
 @require_POST
 def notice_escalate(request: HttpRequest, supervision_id: int) -> HttpResponse:
     user = current_user(request)
@@ -297,14 +258,14 @@ def notice_escalate(request: HttpRequest, supervision_id: int) -> HttpResponse:
         try:
             escalated = do_escalate(actor=user, supervision=supervision, data=form.to_input())
         except XinfangError as error:
-            _add_error(form, error)
+            add_form_error(form, error)
         else:
             messages.success(request, f"已升级为{escalated.title}，文号 {escalated.document.number}。")
             return redirect("web:supervision_notice", supervision_id=escalated.pk)
     return _render_notice(request, supervision, status=400, escalate_form=form)
 
 
-@supervision_pages
+@login_required
 def notices(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     page = _page_number(request)
@@ -323,7 +284,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 # --- warnings on the workbench ------------------------------------------------------------------------------
 
 
-@supervision_pages
+@login_required
 @require_POST
 def alert_acknowledge(request: HttpRequest, alert_id: int) -> HttpResponse:
     user = current_user(request)
