@@ -179,7 +179,8 @@ def do_send_supervision_notice(*, actor: User, case: Case, data: NoticeInput) ->
 
 def _locked_notice(supervision: Supervision) -> Supervision:
     return (
-        Supervision.objects.select_for_update()
+        # Only the notice row is locked: PostgreSQL cannot lock the nullable side of the outer joins.
+        Supervision.objects.select_for_update(of=("self",))
         .select_related("target_org__parent", "document", "deadline")
         .get(pk=supervision.pk)
     )
