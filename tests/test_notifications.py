@@ -493,3 +493,31 @@ def test_a_wrong_channel_setting_is_reported_at_startup(settings: Any) -> None:
     settings.SMTP_HOST = ""
     ids = {message.id for message in checks.run_checks()}
     assert {"notifications.E9201", "notifications.E9202", "notifications.E9203"} <= ids
+
+
+def test_a_registered_email_is_told_once_by_email(
+    people: People, tree: OrgTree, gateway: FakeSmsGateway, mailbox: Mailbox, committed: Any
+) -> None:
+    person = {
+        "role": "principal",
+        "name": "李四",
+        "id_number": ID_NUMBER,
+        "phones": PHONE,
+        "email": "li.si@example.org",
+    }
+    case = register(people, tree, committed, token="n-mail", petitioners=[person])
+
+    by_channel = {d.channel: d for d in Delivery.objects.filter(case=case)}
+    assert set(by_channel) == {"sms", "email"}
+    delivery = by_channel["email"]
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
+    assert delivery.recipient_mask == "li***@example.org" and "li.si" not in delivery.recipient_cipher
+    assert delivery.petitioner_id == case.parties.get().petitioner_id
+    [email] = mailbox.messages
+    assert email["To"] == "li.si@example.org" and email["Subject"] == f"信访事项办理进展（{case.number}）"
+    assert delivery.text in email.get_content()
+    assert [sms.to for sms in gateway.messages] == [PHONE]
+
+    # The job queued again sends nothing more.
+    queue_case_event_notifications(case.pk, case.events.get(kind="registered").seq, None)
+    assert len(mailbox.messages) == 1 and Delivery.objects.filter(case=case).count() == 2

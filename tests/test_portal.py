@@ -546,3 +546,35 @@ def test_deadline_states_shown_are_the_petitioners(people: People, tree: OrgTree
     assert Deadline.objects.filter(case=case, kind="objection", state=DeadlineState.RUNNING).exists()
     exit_response = citizen.post("/portal/track/exit/")
     assert exit_response.status_code == 302 and citizen.get("/portal/track/case/").status_code == 403
+
+
+def test_an_optional_email_is_checked_and_recorded_encrypted(people: People, tree: OrgTree) -> None:
+    citizen = Client()
+    response = submit(citizen, tree.township_a, email="wang@example")
+    body = response.content.decode()
+    assert response.status_code == 400 and "E1006" in body and 'value="wang@example"' in body
+    assert not Case.objects.exists()
+
+    case, _ = receipt_of(citizen, submit(citizen, tree.township_a, email="wangxm@example.com"))
+    petitioner = case.parties.get().petitioner
+    assert petitioner.email_mask == "wa***@example.com"
+    assert crypto.decrypt(petitioner.email_cipher) == "wangxm@example.com"
+    assert "wangxm" not in petitioner.email_cipher
+
+
+def test_expired_sessions_are_purged_by_the_nightly_job(db: None) -> None:
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from xinfang.portal.tasks import purge_expired_sessions_daily
+
+    Session.objects.create(
+        session_key="old" * 10, session_data="", expire_date=timezone.now() - timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="new" * 10, session_data="", expire_date=timezone.now() + timedelta(days=1)
+    )
+    purge_expired_sessions_daily.call_local()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["new" * 10]

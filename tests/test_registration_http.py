@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from tests.helpers import EXE_BYTES, PNG_BYTES, registration_post, representative
@@ -68,6 +69,7 @@ def test_collective_visit_needs_representatives(registrar_client: Client, tree: 
         ({"id_number": "3301061980"}, "E1001"),
         ({"phones": "1234"}, "E1004"),
         ({"name": ""}, "E1005"),
+        ({"email": "zhangsan@@example"}, "E1006"),
     ],
 )
 def test_bad_identity_is_refused_with_code(
@@ -176,3 +178,43 @@ def test_repeat_petitioner_is_flagged(registrar_client: Client, tree: OrgTree) -
     first, second = Case.objects.order_by("id")
     assert not first.is_repeat and second.is_repeat
     assert first.parties.get().petitioner_id == second.parties.get().petitioner_id
+
+
+EMAIL = "zhangsan@example.com"
+
+
+def test_an_email_is_stored_encrypted_and_shown_masked(registrar_client: Client, tree: OrgTree) -> None:
+    person = {
+        "role": "principal",
+        "name": "李四",
+        "id_number": make_id_number(seq=321),
+        "phones": "13912345678",
+        "email": f" {EMAIL} ",
+    }
+    wrong = registration_post(tree.township_a, petitioners=[{**person, "email": "zhangsan@example"}])
+    refused = registrar_client.post("/register/", wrong)
+    assert_rejected_keeping_input(refused, "E1006")
+    assert 'value="zhangsan@example"' in refused.content.decode()
+
+    data = registration_post(tree.township_a, petitioners=[person])
+    response = registrar_client.post("/register/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    petitioner = Case.objects.get().parties.get().petitioner
+    assert petitioner.email_mask == "zh***@example.com"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM people_petitioner WHERE id = %s", [petitioner.pk])
+        row = " ".join(str(value) for value in cursor.fetchone())
+    assert "zhangsan" not in row and petitioner.email_cipher in row
+
+    case_page = registrar_client.get(response["Location"]).content.decode()
+    assert "zh***@example.com" in case_page and EMAIL not in case_page
+    revealed = registrar_client.post(f"{response['Location']}petitioners/{petitioner.pk}/reveal/")
+    assert EMAIL in revealed.content.decode()
+
+    # The same person again, with no email or another one: the recorded one stays.
+    for token, email in (("again-1", ""), ("again-2", "other@example.com")):
+        again = registration_post(tree.township_a, petitioners=[{**person, "email": email}], token=token)
+        assert registrar_client.post("/register/", again).status_code == 302
+    petitioner.refresh_from_db()
+    assert petitioner.email_mask == "zh***@example.com"
+    assert Case.objects.filter(parties__petitioner=petitioner).count() == 3

@@ -14,6 +14,7 @@ class ErrorCode(StrEnum):
     ID_NUMBER_BIRTH_DATE = "E1003"
     PHONE_FORMAT = "E1004"
     NAME_REQUIRED = "E1005"
+    EMAIL_FORMAT = "E1006"
     # registration
     RECEIVED_IN_FUTURE = "E2001"
     RECEIVED_TOO_OLD = "E2002"
@@ -201,6 +202,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ID_NUMBER_BIRTH_DATE: "身份证号码中的出生日期无效。",
     ErrorCode.PHONE_FORMAT: "电话号码格式不正确：手机号为11位，固定电话如 0571-87654321。",
     ErrorCode.NAME_REQUIRED: "请填写信访人姓名（检举控告可选择匿名）。",
+    ErrorCode.EMAIL_FORMAT: "电子邮箱格式不正确，应如 zhangsan@example.com（可不填）。",
     ErrorCode.RECEIVED_IN_FUTURE: "收到时间不能晚于当前时间。",
     ErrorCode.RECEIVED_TOO_OLD: "收到时间过早，请核对年份。",
     ErrorCode.REQUEST_REQUIRED: "请填写信访诉求。",

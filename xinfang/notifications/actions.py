@@ -11,9 +11,9 @@ Two steps, both run by the job queue (tasks.py):
    the address, sends, and records the outcome: sent; failed (refused, or out of attempts); or
    pending with the next attempt due after an exponential backoff.
 
-Phones are decrypted only in `do_deliver`, for the attempt, and never logged. Petitioners have
-no email address in the people models, so today they are told by SMS only; an email recipient
-can be passed explicitly (`email_recipient`).
+Phones and email addresses are decrypted only in `do_deliver`, for the attempt, and never
+logged. A petitioner with both is told on each (one Delivery per recipient, routed to the channel
+that can reach it); another email recipient can be passed explicitly (`email_recipient`).
 """
 
 import logging
@@ -73,9 +73,10 @@ STALL_GRACE = timedelta(minutes=10)
 
 
 def petitioner_recipients(case: Case) -> list[Recipient]:
-    """The phones of the case's petitioners and representatives; co-signers only when none of those
-    gave one (a collective visit is answered through its representatives, 条例 Art.20). The same
-    number twice is one recipient."""
+    """The phones and email addresses of the case's petitioners and representatives; co-signers
+    only when none of those gave one (a collective visit is answered through its representatives,
+    条例 Art.20). The same number or address twice is one recipient. Nothing is decrypted here: the
+    stored cipher, blind index and mask are the recipient."""
     parties = list(case.parties.select_related("petitioner").prefetch_related("petitioner__phones"))
     leading = [party for party in parties if party.role != PartyRole.COSIGNER]
     cosigners = [party for party in parties if party.role == PartyRole.COSIGNER]
@@ -86,6 +87,18 @@ def petitioner_recipients(case: Case) -> list[Recipient]:
                 recipients.setdefault(
                     phone.digest,
                     Recipient(PHONE, phone.cipher, phone.digest, phone.mask, party.petitioner_id),
+                )
+            petitioner = party.petitioner
+            if petitioner.email_cipher:
+                recipients.setdefault(
+                    petitioner.email_digest,
+                    Recipient(
+                        EMAIL,
+                        petitioner.email_cipher,
+                        petitioner.email_digest,
+                        petitioner.email_mask,
+                        petitioner.pk,
+                    ),
                 )
         if recipients:
             return list(recipients.values())

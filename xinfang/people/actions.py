@@ -7,7 +7,14 @@ from django.db import IntegrityError, transaction
 
 from xinfang.core import crypto
 from xinfang.orgs.models import Organisation
-from xinfang.people.identity import birth_year_of, gender_of, mask_address, mask_id_number, mask_phone
+from xinfang.people.identity import (
+    birth_year_of,
+    gender_of,
+    mask_address,
+    mask_email,
+    mask_id_number,
+    mask_phone,
+)
 from xinfang.people.models import Petitioner, PetitionerPhone
 
 if TYPE_CHECKING:
@@ -23,6 +30,7 @@ class PetitionerInput:
     id_number: str = ""
     phones: list[str] = field(default_factory=list)
     address: str = ""
+    email: str = ""
     region: Organisation | None = None
     is_anonymous: bool = False
 
@@ -47,12 +55,16 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
         except IntegrityError:
             # Another registration of the same new person committed first: theirs is the record.
             petitioner = Petitioner.objects.get(id_number_digest=digest)
-    # A known person's recorded name and address stay as they are: a typo on a
+    # A known person's recorded name, address and email stay as they are: a typo on a
     # new registration must not rewrite them across all their earlier cases.
     petitioner.name = petitioner.name or data.name
     if data.address and not petitioner.address_cipher:
         petitioner.address_cipher = crypto.encrypt(data.address)
         petitioner.address_mask = mask_address(data.address)
+    if data.email and not petitioner.email_cipher:
+        petitioner.email_cipher = crypto.encrypt(data.email)
+        petitioner.email_digest = crypto.blind_index(data.email.lower())
+        petitioner.email_mask = mask_email(data.email)
     if data.region is not None and petitioner.region_id is None:
         petitioner.region = data.region
     petitioner.save()
@@ -73,6 +85,7 @@ class RevealedPetitioner:
     id_number: str
     phones: list[str]
     address: str
+    email: str
 
 
 def do_reveal_personal_data(
@@ -94,4 +107,5 @@ def do_reveal_personal_data(
         id_number=crypto.decrypt(petitioner.id_number_cipher),
         phones=[crypto.decrypt(phone.cipher) for phone in petitioner.phones.all()],
         address=crypto.decrypt(petitioner.address_cipher),
+        email=crypto.decrypt(petitioner.email_cipher),
     )

@@ -14,6 +14,8 @@ _CHECK_CHARS = "10X98765432"
 _ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+# A deliverable address, not RFC 5322 in full: one @, a dotted domain, no spaces or quotes.
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 
 
 def id_check_char(first17: str) -> str:
@@ -69,6 +71,15 @@ def check_phone(raw: str) -> str:
     return phone
 
 
+def check_email(raw: str) -> str:
+    """Return the address trimmed, or raise XinfangError. The field is optional: callers pass
+    only what was typed."""
+    email = raw.strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise XinfangError(ErrorCode.EMAIL_FORMAT)
+    return email
+
+
 def mask_id_number(number: str) -> str:
     """110101********1234: region and last four kept, birth date and sequence hidden."""
     if len(number) < 10:
@@ -100,3 +111,12 @@ def mask_name(name: str) -> str:
     if len(name) <= 1:
         return name
     return name[0] + "*" * (len(name) - 1)
+
+
+def mask_email(email: str) -> str:
+    """zh***@example.com: the first two characters of the mailbox and the domain (cut to fit the
+    60 characters a mask is stored in, here and on a notification)."""
+    if not email:
+        return ""
+    local, _, domain = email.partition("@")
+    return f"{local[:2]}***@{domain}"[:60]

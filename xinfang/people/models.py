@@ -1,4 +1,4 @@
-"""Petitioners. ID number, phones and address are stored encrypted, with a
+"""Petitioners. ID number, phones, address and email are stored encrypted, with a
 blind index for exact matching and a mask for lists; full values are only
 returned by `people.selectors.reveal_petitioner`, which logs the view."""
 
@@ -20,6 +20,11 @@ class Petitioner(TimeStampedModel):
     id_number_mask = models.CharField("身份证号", max_length=18, blank=True)
     address_cipher = models.TextField(blank=True)
     address_mask = models.CharField("住址", max_length=20, blank=True)
+    # Optional, for notifications by email; the blind index (of the lower-cased address) keys a
+    # delivery without decrypting the address when it is queued.
+    email_cipher = models.TextField(blank=True)
+    email_digest = models.CharField(max_length=64, blank=True)
+    email_mask = models.CharField("电子邮箱", max_length=60, blank=True)
     region = models.ForeignKey(
         "orgs.Organisation", verbose_name="户籍/居住地", null=True, blank=True, on_delete=models.PROTECT
     )

@@ -77,6 +77,7 @@ class SubmissionInput:
     request: str
     form_token: str  # the random token of the form the citizen filled in
     address: str = ""
+    email: str = ""
     place_address: str = ""
     accused: str = ""
     accused_org: Organisation | None = None
@@ -107,6 +108,7 @@ def registration_for(data: SubmissionInput, office: Organisation) -> Registratio
                     id_number=data.id_number,
                     phones=[data.phone],
                     address=data.address.strip(),
+                    email=data.email,
                 ),
                 PartyRole.PRINCIPAL,
             )

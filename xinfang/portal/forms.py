@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from xinfang.cases.models import Category, Satisfaction, Topic
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.orgs.models import Organisation
-from xinfang.people.identity import check_id_number, check_phone
+from xinfang.people.identity import check_email, check_id_number, check_phone
 from xinfang.portal.selectors import Options, org_options, topic_choices
 
 CATEGORY_HELP = {
@@ -151,6 +151,13 @@ class SubmissionForm(CaptchaFields):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    email = forms.CharField(
+        label="电子邮箱",
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="可不填。填写后，办理进展也会发送到这个邮箱。",
+    )
     category = forms.ChoiceField(
         label="信访事项类别",
         choices=[(value, f"{label}：{CATEGORY_HELP[Category(value)]}") for value, label in Category.choices],
@@ -233,6 +240,15 @@ class SubmissionForm(CaptchaFields):
             raise ValidationError(error_text(ErrorCode.PORTAL_PHONE_REQUIRED))
         try:
             return check_phone(raw)
+        except XinfangError as error:
+            raise ValidationError(str(error), code=error.code.value) from None
+
+    def clean_email(self) -> str:
+        raw = self.cleaned_data["email"].strip()
+        if not raw:
+            return ""
+        try:
+            return check_email(raw)
         except XinfangError as error:
             raise ValidationError(str(error), code=error.code.value) from None
 

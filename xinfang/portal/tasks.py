@@ -22,3 +22,12 @@ def publish_last_week() -> int:
     for region in regions:
         statistics.weekly_figures(week, region)
     return len(regions)
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def purge_expired_sessions_daily() -> None:
+    """Every visitor of the public portal gets a session row (captcha, form token, tracking);
+    expired ones are deleted nightly so the table does not grow without end."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore.clear_expired()

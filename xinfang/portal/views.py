@@ -199,6 +199,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             id_number=form.cleaned_data["id_number"],
             phone=form.cleaned_data["phone"],
             address=form.cleaned_data["address"],
+            email=form.cleaned_data["email"],
             category=form.cleaned_data["category"],
             topic=form.cleaned_data["topic"],
             place_region=form.cleaned_data["place_region"],

@@ -22,7 +22,7 @@ from xinfang.orgs.models import Organisation, User
 from xinfang.orgs.scoping import orgs_in_scope, regions_in_scope
 from xinfang.orgs.throttle import check_login_allowed, do_clear_login_failures, do_record_login_failure
 from xinfang.people.actions import PetitionerInput
-from xinfang.people.identity import check_id_number, check_phone
+from xinfang.people.identity import check_email, check_id_number, check_phone
 
 DATETIME_INPUT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
 
@@ -206,6 +206,9 @@ class PetitionerForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=30, required=False)
     phones = forms.CharField(label="联系电话", max_length=100, required=False, help_text="多个号码用逗号分隔")
     address = forms.CharField(label="住址", max_length=200, required=False)
+    email = forms.CharField(
+        label="电子邮箱", max_length=254, required=False, help_text="可不填；填写后办理进展也发送到邮箱"
+    )
     region = OrgChoiceField(
         label="户籍/居住地", queryset=Organisation.objects.none(), required=False, empty_label="（未填）"
     )
@@ -235,9 +238,20 @@ class PetitionerForm(forms.Form):
                     raise ValidationError(str(error), code=error.code.value) from None
         return phones
 
+    def clean_email(self) -> str:
+        raw = self.cleaned_data["email"].strip()
+        if not raw:
+            return ""
+        try:
+            return check_email(raw)
+        except XinfangError as error:
+            raise ValidationError(str(error), code=error.code.value) from None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        identity_given = any(cleaned.get(name) for name in ("name", "id_number", "phones", "address"))
+        identity_given = any(
+            cleaned.get(name) for name in ("name", "id_number", "phones", "address", "email")
+        )
         if cleaned.get("is_anonymous") and identity_given:
             # Nothing typed is dropped silently: the registrar decides which it is.
             self.add_error("is_anonymous", XinfangError(ErrorCode.ANONYMOUS_WITH_IDENTITY).message)
@@ -255,6 +269,7 @@ class PetitionerForm(forms.Form):
                 id_number=data["id_number"],
                 phones=data["phones"],
                 address=data["address"].strip(),
+                email=data["email"],
                 region=data.get("region"),
             ),
             data["role"],
