@@ -254,7 +254,9 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.WRONG_STATUS: "该事项当前所处环节不能执行此操作。",
     ErrorCode.WRONG_ROLE: "您的角色不能执行此操作。",
     ErrorCode.WRONG_BODY: "此操作应由承办该环节的单位执行，您所在单位不能执行。",
-    ErrorCode.CASE_CHANGED: "该事项刚刚已被他人处理，本次操作未执行。请刷新页面查看最新情况后再操作。",
+    ErrorCode.CASE_CHANGED: (
+        "该事项在您打开本页后已有新的办理记录（他人操作，或重复提交），本次操作未执行。请查看最新情况后再操作。"
+    ),
     ErrorCode.TARGET_ORG_REQUIRED: "请选择责任单位。",
     ErrorCode.TARGET_ORG_INVALID: "所选责任单位不在本机关管辖范围内，或不能承办该事项。",
     ErrorCode.OBJECTION_PERIOD_LAPSED: "已超过5个工作日的异议期限，不能再退回。",

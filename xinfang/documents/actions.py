@@ -14,13 +14,13 @@ from django.utils import timezone
 from xinfang.cases import events
 from xinfang.cases.models import Case, Category
 from xinfang.core import clock
+from xinfang.core.clock import chinese_date
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.documents import privacy
 from xinfang.documents.kinds import (
     Addressee,
     KindSpec,
     check_document_fields,
-    chinese_date,
     parse_date,
     spec_for,
 )

@@ -209,11 +209,6 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def chinese_date(day: date) -> str:
-    """2026年3月4日, as official documents print dates."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def review_notice_text(review_body: str) -> str:
     """The 复查 notice a reply must carry (条例 Art.35), for a form to offer as the default."""
     return (
