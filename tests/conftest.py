@@ -34,3 +34,14 @@ def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def tree(db: None) -> OrgTree:
     return make_org_tree()
+
+
+@pytest.fixture(autouse=True)
+def fresh_case_index():  # type: ignore[no-untyped-def]
+    """Each test's database is rolled back (and SQLite reuses ids): the process's similar-case
+    index must not remember another test's cases."""
+    from xinfang.analysis.case_index import forget_case_index
+
+    forget_case_index()
+    yield
+    forget_case_index()

@@ -4,7 +4,8 @@ import logging
 from typing import Any
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.exceptions import TaskLockedException
 
 from xinfang.analysis.training import train_topic_model_from_history
 from xinfang.core.errors import ErrorCode, XinfangError
@@ -30,3 +31,27 @@ def retrain_topic_model() -> dict[str, Any] | None:
 @db_periodic_task(crontab(day_of_week="0", hour="2", minute="40"))
 def retrain_topic_model_weekly() -> dict[str, Any] | None:
     return retrain_topic_model()
+
+
+def _rebuild_similar_index() -> str | None:
+    from xinfang.analysis.case_index import rebuild_index
+
+    # One rebuild at a time across consumers; a second request while one runs is dropped.
+    try:
+        with HUEY.lock_task("rebuild-similar-index"):
+            return rebuild_index().name
+    except TaskLockedException:
+        logger.info("similar-case index rebuild already running")
+        return None
+
+
+@db_task()
+def rebuild_similar_index() -> str | None:
+    """Queued by a web process whose index fell too far behind (case_index.MAX_DELTA)."""
+    return _rebuild_similar_index()
+
+
+# Every night: the day's cases move from each process's delta into the shared snapshot.
+@db_periodic_task(crontab(hour="3", minute="10"))
+def rebuild_similar_index_nightly() -> str | None:
+    return _rebuild_similar_index()

@@ -193,6 +193,14 @@ class Segmenter:
             tagged = self._join_places(tagged)
         return [word for word, _ in tagged if _keep(word)]
 
+    def cut_plain(self, text: str) -> list[str]:
+        """Words of the text (folded), without part-of-speech tags or place joining: about three
+        times faster than `cut`, for indexing a million cases (similar-case search)."""
+        folded = fold(text)
+        with self._lock:
+            words = self._jieba.cut(folded, False)
+        return [word for word in words if _keep(word)]
+
     def place_names(self, text: str) -> list[str]:
         """The place names the text mentions (joined as `cut` joins them), in first-seen order."""
         seen: dict[str, None] = {}
@@ -262,6 +270,11 @@ def segment(text: str) -> list[str]:
 
 def place_names(text: str) -> list[str]:
     return segmenter().place_names(text)
+
+
+def similarity_words(text: str) -> list[str]:
+    """Content words for the similar-case index (and its queries: both sides must cut alike)."""
+    return content_words(segmenter().cut_plain(text))
 
 
 def add_dictionary_words(words: Iterable[str]) -> int:

@@ -24,6 +24,7 @@ class EventKind:
     MERGED_IN = "merged_in"
     QUERY_CODE_ISSUED = "query_code_issued"
     ARCHIVE_BUILT = "archive_built"
+    SUGGESTIONS_ACCEPTED = "suggestions_accepted"
     # documents (文书)
     DOCUMENT_ISSUED = "document_issued"
     # leader work (领导接访与包案)
@@ -45,6 +46,7 @@ KIND_LABELS = {
     EventKind.MERGED_IN: "并入重复事项",
     EventKind.QUERY_CODE_ISSUED: "发放查询码",
     EventKind.ARCHIVE_BUILT: "生成归档案卷",
+    EventKind.SUGGESTIONS_ACCEPTED: "采用智能建议",
     EventKind.DOCUMENT_ISSUED: "出具文书",
     EventKind.RECEPTION_LINKED: "领导接待日登记",
     EventKind.LEADER_ASSIGNED: "领导包案",
@@ -187,6 +189,11 @@ def record_merged_in(case: Case, actor: User, duplicate: Case) -> CaseEvent:
     return append_event(
         case, EventKind.MERGED_IN, actor, {"duplicate": duplicate.pk, "duplicate_number": duplicate.number}
     )
+
+
+def record_suggestions_accepted(case: Case, actor: User, accepted: list[dict[str, Any]]) -> CaseEvent:
+    """Which suggestions a person accepted, each with the model version that made it."""
+    return append_event(case, EventKind.SUGGESTIONS_ACCEPTED, actor, {"accepted": accepted})
 
 
 def record_archive_built(case: Case, actor: User, sha256: str, size: int, files: int) -> CaseEvent:

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from xinfang.core import crypto
 from xinfang.orgs.models import Organisation
+from xinfang.people import matching
 from xinfang.people.identity import (
     birth_year_of,
     gender_of,
@@ -15,7 +16,7 @@ from xinfang.people.identity import (
     mask_id_number,
     mask_phone,
 )
-from xinfang.people.models import Petitioner, PetitionerPhone
+from xinfang.people.models import Petitioner, PetitionerMatchKey, PetitionerPhone
 
 if TYPE_CHECKING:
     from xinfang.cases.models import Case
@@ -57,6 +58,7 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
             petitioner = Petitioner.objects.get(id_number_digest=digest)
     # A known person's recorded name, address and email stay as they are: a typo on a
     # new registration must not rewrite them across all their earlier cases.
+    keys_before = (petitioner.name, petitioner.address_cipher)
     petitioner.name = petitioner.name or data.name
     if data.address and not petitioner.address_cipher:
         petitioner.address_cipher = crypto.encrypt(data.address)
@@ -76,7 +78,24 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
                 petitioner=petitioner, cipher=crypto.encrypt(phone), digest=digest, mask=mask_phone(phone)
             )
             known.add(digest)
+    if (petitioner.name, petitioner.address_cipher) != keys_before or not petitioner.match_keys.exists():
+        do_index_match_keys(petitioner, petitioner.name, crypto.decrypt(petitioner.address_cipher))
     return petitioner
+
+
+def match_key_digests(name: str, address: str) -> set[str]:
+    """The stored form of the matching keys (people.matching): keyed digests, never the words."""
+    keys = matching.name_keys(name) | matching.address_keys(address)
+    return {crypto.keyed_digest(key, purpose="person-match") for key in keys}
+
+
+def do_index_match_keys(petitioner: Petitioner, name: str, address: str) -> None:
+    """Replace the petitioner's matching keys with those of this name and address."""
+    PetitionerMatchKey.objects.filter(petitioner=petitioner).delete()
+    PetitionerMatchKey.objects.bulk_create(
+        PetitionerMatchKey(petitioner=petitioner, digest=digest)
+        for digest in sorted(match_key_digests(name, address))
+    )
 
 
 @dataclass

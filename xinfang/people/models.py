@@ -75,3 +75,17 @@ class PersonalDataView(models.Model):
         verbose_name = "个人信息查看记录"
         verbose_name_plural = "个人信息查看记录"
         ordering = ["-at"]
+
+
+class PetitionerMatchKey(models.Model):
+    """Keys for finding the same person without an ID number or phone (people.matching): the
+    name's pinyin (whole and with one syllable wildcarded) and the address's distinctive words,
+    each stored as a keyed digest, so the table reveals no name or address."""
+
+    petitioner = models.ForeignKey(Petitioner, on_delete=models.CASCADE, related_name="match_keys")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["petitioner", "digest"], name="match_key_once_per_petitioner")
+        ]

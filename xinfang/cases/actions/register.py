@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from xinfang.analysis.actions import OfferedSuggestion, do_record_accepted_suggestions
 from xinfang.cases import events, search, workflow
 from xinfang.cases.models import (
     COLLECTIVE_HEAD_COUNT,
@@ -63,6 +64,8 @@ class RegistrationInput:
     files: list[StoredFile] = field(default_factory=list)
     staged_upload_tokens: list[str] = field(default_factory=list)
     submission_token: str | None = None
+    # Suggestions the registrar accepted on the form (analysis.actions.read_suggestion_tokens).
+    accepted_suggestions: list[OfferedSuggestion] = field(default_factory=list)
 
 
 def check_registration(data: RegistrationInput, *, actor: User) -> list[XinfangError]:
@@ -193,5 +196,6 @@ def _register(actor: User, data: RegistrationInput) -> Case:
         )
         events.record_attachment_added(case, actor, attachment.pk, stored.original_name, stored.sha256)
     StagedUpload.objects.filter(pk__in=[s.pk for s in staged]).delete()
+    do_record_accepted_suggestions(actor=actor, case=case, offered=data.accepted_suggestions)
     search.index_case(case)
     return case

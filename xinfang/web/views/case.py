@@ -47,6 +47,13 @@ def event_summary(kind: str, data: dict[str, object]) -> str:
     """A short line of what an event decided, for the history on the case page."""
     if kind == EventKind.DOCUMENT_ISSUED:
         return f"{dict(DocumentKind.choices).get(str(data.get('kind')), '')} {data.get('number', '')}".strip()
+    accepted = data.get("accepted")
+    if kind == EventKind.SUGGESTIONS_ACCEPTED and isinstance(accepted, list):
+        items = [item for item in accepted if isinstance(item, dict)]
+        lines = [
+            f"{item.get('capability_label')}：{item.get('label')}（{item.get('version')}）" for item in items
+        ]
+        return "；".join(lines)[:300]
     parts = [
         f"{label}：{VALUE_LABELS.get(key, {}).get(str(data[key]), data[key])}"
         for key, label in SUMMARY_KEYS

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from xinfang.analysis.actions import read_suggestion_tokens
 from xinfang.cases.actions.register import PartyInput, RegistrationInput, check_registration, do_register_case
 from xinfang.cases.actions.staging import do_stage_uploads
 from xinfang.cases.models import Case
@@ -25,9 +26,10 @@ FORMSET_PREFIX = "p"
 def _render(
     request: HttpRequest, form: RegistrationForm, formset: Any, staged: Any, status: int = 200
 ) -> HttpResponse:
-    return render(
-        request, "web/register.html", {"form": form, "formset": formset, "staged": staged}, status=status
-    )
+    # Accepted suggestions survive a form error, like everything else typed.
+    accepted_tokens = request.POST.getlist("accepted_suggestion")[:20] if request.method == "POST" else []
+    context = {"form": form, "formset": formset, "staged": staged, "accepted_tokens": accepted_tokens}
+    return render(request, "web/register.html", context, status=status)
 
 
 @login_required
@@ -82,6 +84,7 @@ def register(request: HttpRequest) -> HttpResponse:
             parties=[PartyInput(*f.to_input()) for f in formset.filled_forms()],  # type: ignore[attr-defined]
             staged_upload_tokens=[s.token for s in staged],
             submission_token=form.cleaned_data["submission_token"],
+            accepted_suggestions=read_suggestion_tokens(user, request.POST.getlist("accepted_suggestion")),
         )
         problems = check_registration(data, actor=user)
         if not problems:

@@ -3,6 +3,7 @@
     xinfang analysis train [--csv FILE.csv]
     xinfang analysis evaluate --train TRAIN.csv --test TEST.csv
     xinfang analysis duplicates --input FILE.csv --output groups.jsonl
+    xinfang analysis index [--workers N]
 
 Each subcommand is one small module named in SUBCOMMANDS, holding
     add_arguments(parser: ArgumentParser) -> None
@@ -25,6 +26,7 @@ SUBCOMMANDS = {
     "train": "xinfang.analysis.cli_train",
     "evaluate": "xinfang.analysis.cli_evaluate",
     "duplicates": "xinfang.analysis.cli_duplicates",
+    "index": "xinfang.analysis.cli_index",
 }
 USAGE_ERROR = 2
 

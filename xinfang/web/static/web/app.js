@@ -46,12 +46,48 @@
     });
   }
 
+  // 采用 on the suggestion panel: set the form field and keep the signed token, so the
+  // registration records which suggestion (and model version) the registrar accepted.
+  function acceptSuggestions(form) {
+    var kept = document.getElementById("accepted-suggestions");
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-accept]");
+      if (!button || !kept) return;
+      var kind = button.getAttribute("data-accept");
+      if (kind === "topic") {
+        var select = form.querySelector("[name=topic]");
+        var topicId = button.getAttribute("data-topic-id");
+        var value = button.getAttribute("data-value");
+        if (select && topicId && select.querySelector('option[value="' + topicId + '"]')) {
+          select.value = topicId;
+        } else if (select) {
+          // A first-level class: keep only its groups, the registrar picks the third level.
+          select.querySelectorAll("optgroup").forEach(function (group) {
+            group.hidden = group.label.indexOf(value + " › ") !== 0 && group.label !== value;
+          });
+          select.focus();
+        }
+      } else if (kind === "kind") {
+        var category = form.querySelector("[name=category]");
+        if (category) category.value = button.getAttribute("data-value");
+      }
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "accepted_suggestion";
+      input.value = button.getAttribute("data-token");
+      kept.appendChild(input);
+      button.disabled = true;
+      button.textContent = "已采用";
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var form = document.getElementById("register-form");
     if (form) {
       adaptToChannel(form);
       addPetitionerRows(form);
       submitOnce(form);
+      acceptSuggestions(form);
     }
   });
 })();
