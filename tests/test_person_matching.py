@@ -82,3 +82,17 @@ def test_candidates_by_id_phone_and_fuzzy_keys(tree: OrgTree) -> None:
     by_name = same_person_candidates(name="章三峰", address="A市魅力之城小区3栋201室")
     assert by_name and by_name[0].petitioner_id == petitioner_id
     assert same_person_candidates(name="章三峰", address="莲花村五组") == []
+
+
+def test_backfill_gives_keys_to_petitioners_recorded_without_them(tree: OrgTree) -> None:
+    from xinfang.core import crypto
+    from xinfang.people.actions import do_backfill_match_keys
+    from xinfang.people.models import Petitioner
+
+    bare = Petitioner.objects.create(name="王小明", address_cipher=crypto.encrypt("宝石社区5幢301室"))
+    anonymous = Petitioner.objects.create(is_anonymous=True)
+    assert do_backfill_match_keys() == 1
+    assert PetitionerMatchKey.objects.filter(petitioner=bare).exists()
+    assert not PetitionerMatchKey.objects.filter(petitioner=anonymous).exists()
+    assert do_backfill_match_keys() == 0
+    assert same_person_candidates(name="王晓明", address="宝石社区5幢301")[0].petitioner_id == bare.pk

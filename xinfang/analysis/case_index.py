@@ -22,10 +22,9 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
 
 from xinfang.analysis import similarity
-from xinfang.analysis.text import similarity_words
+from xinfang.analysis.text import add_dictionary_words, similarity_words
 
 logger = logging.getLogger(__name__)
 
@@ -165,26 +164,27 @@ def _rows(chunk: int) -> Iterator[tuple[Any, ...]]:
     yield from Case.objects.order_by("pk").values_list("pk", *TEXT_FIELDS).iterator(chunk_size=chunk)
 
 
-def _init_worker() -> None:
-    # Each worker builds its own segmenter (domain dictionary, organisation names).
-    from xinfang.analysis.backends.topic import feed_organisation_names
-
-    connection.close()
-    feed_organisation_names(None)
+def _init_worker(dictionary_words: list[str]) -> None:
+    # A spawned worker starts with the plain domain dictionary; give it the organisation names.
+    add_dictionary_words(dictionary_words)
 
 
 def rebuild_index(*, workers: int | None = None, progress: Any = None) -> Path:
-    """Write a new snapshot of every case; returns its directory. Old snapshots are pruned."""
-    from xinfang.analysis.backends.topic import feed_organisation_names
+    """Write a new snapshot of every case; returns its directory. Old snapshots are pruned.
+
+    Segmenting is the slow part, so it runs in worker processes. They are spawned, not forked:
+    they never touch the database, and a forked child sharing this process's database socket
+    could end its session."""
+    from xinfang.orgs.models import Organisation
 
     started = time.monotonic()
-    feed_organisation_names(None)
+    names = list(Organisation.objects.values_list("name", flat=True))
+    add_dictionary_words(names)
     builder = similarity.SnapshotBuilder()
-    workers = workers or max(1, min(4, (multiprocessing.cpu_count() or 1)))
+    workers = workers or max(1, min(4, multiprocessing.cpu_count() or 1))
     if workers > 1:
-        context = multiprocessing.get_context("fork")
-        connection.close()  # a forked child must not share this process's database socket
-        with context.Pool(workers, initializer=_init_worker) as pool:
+        context = multiprocessing.get_context("spawn")
+        with context.Pool(workers, initializer=_init_worker, initargs=(names,)) as pool:
             for case_id, ids, counts in pool.imap(_vector_of_row, _rows(BATCH), chunksize=256):
                 builder.add(case_id, ids, counts)
                 if progress and len(builder) % 100_000 == 0:

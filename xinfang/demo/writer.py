@@ -29,7 +29,8 @@ from xinfang.demo.clocks import CaseFacts, ClockRow, DueDates, OrgFacts, case_cl
 from xinfang.demo.generator import SHANGHAI, CaseSpec
 from xinfang.demo.people import petitioner_rows
 from xinfang.orgs.models import TERRITORIAL_KINDS, Organisation, OrgKind
-from xinfang.people.models import Petitioner, PetitionerPhone
+from xinfang.people.actions import match_key_digests
+from xinfang.people.models import Petitioner, PetitionerMatchKey, PetitionerPhone
 
 Progress = Callable[[int, float], None]
 
@@ -105,6 +106,15 @@ class CaseWriter:
                 phone.petitioner_id = petitioner.pk
                 phones.append(phone)
         bulk.insert(PetitionerPhone, phones)
+        bulk.insert(
+            PetitionerMatchKey,
+            [
+                PetitionerMatchKey(petitioner_id=petitioner.pk, digest=digest)
+                for petitioner, person in zip(petitioners, persons, strict=True)
+                if not person.is_anonymous
+                for digest in sorted(match_key_digests(person.name, person.address))
+            ],
+        )
 
     def _issue_numbers(self, batch: list[CaseSpec]) -> dict[int, str]:
         """Numbers for the batch in order of receipt, continuing each office's counter for the year.

@@ -89,6 +89,29 @@ def match_key_digests(name: str, address: str) -> set[str]:
     return {crypto.keyed_digest(key, purpose="person-match") for key in keys}
 
 
+def do_backfill_match_keys(*, batch: int = 2000) -> int:
+    """Matching keys for every named petitioner that has none (records written before keys
+    existed, or by a bulk import); returns how many were given keys."""
+    done = 0
+    last = 0
+    while True:
+        rows = list(
+            Petitioner.objects.filter(pk__gt=last, is_anonymous=False, match_keys__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "name", "address_cipher")[:batch]
+        )
+        if not rows:
+            return done
+        with transaction.atomic():
+            PetitionerMatchKey.objects.bulk_create(
+                PetitionerMatchKey(petitioner_id=pk, digest=digest)
+                for pk, name, cipher in rows
+                for digest in sorted(match_key_digests(name, crypto.decrypt(cipher)))
+            )
+        done += len(rows)
+        last = rows[-1][0]
+
+
 def do_index_match_keys(petitioner: Petitioner, name: str, address: str) -> None:
     """Replace the petitioner's matching keys with those of this name and address."""
     PetitionerMatchKey.objects.filter(petitioner=petitioner).delete()

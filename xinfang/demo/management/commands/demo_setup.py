@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from xinfang.analysis.case_index import index_dir, rebuild_index
+from xinfang.analysis.similarity import newest_snapshot_dir
 from xinfang.cases.models import Case
 from xinfang.demo.actions import do_prepare_demo, do_write_demo_cases
 from xinfang.demo.management.commands._options import (
@@ -40,6 +42,9 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 progress=progress_printer(self.stdout.write, count),
             )
+        if newest_snapshot_dir(index_dir()) is None and Case.objects.exists():
+            # Registration's similar-case search starts from a snapshot of the demo cases.
+            self.stdout.write(f"建立相似案件索引：{rebuild_index().name}")
         self.stdout.write("")
         self.stdout.write("演示账号（用户名 / 密码 / 角色 / 单位）：")
         for login in demo_logins(tree):
