@@ -293,3 +293,49 @@ def test_only_registrars_ask_for_registration_suggestions(client: Client, tree: 
 def test_legal_consequence_of_an_earlier_case(status: str, re_reviewed: bool, expected: str) -> None:
     text = consequence_of(status, re_reviewed)
     assert (expected in text) if expected else text == ""
+
+
+def test_routing_page_suggests_the_unit_that_handled_similar_cases_and_records_acceptance(
+    tree: OrgTree,
+) -> None:
+    from tests.lifecycle_helpers import SEQ, client_for, make_people, step
+
+    people = make_people(tree)
+    client = client_for(people.registrar)
+    for seq in range(3):
+        earlier = register_case(
+            people.registrar,
+            tree.township_a,
+            title=f"宝石社区违章搭建阳光房{seq}",
+            facts="楼顶违章搭建阳光房，影响采光和安全。",
+            request="请求拆除违章建筑",
+            parties=[person(f"住户{seq}", "宝石社区3幢", 600 + seq, f"1370000010{seq}")],
+        )
+        step(client, earlier, "transfer", target_org=str(tree.housing.pk), note="请核实处理")
+    case = register_case(
+        people.registrar,
+        tree.township_a,
+        title="宝石社区楼顶违章搭建",
+        facts="有人在楼顶违章搭建阳光房。",
+        request="请求拆除违章建筑",
+        parties=[person("住户九", "宝石社区9幢", 609, "13700000109")],
+    )
+    page = client.get(f"/cases/{case.pk}/steps/transfer/").content.decode()
+    offered = re.search(r'data-accept="unit" data-value="(\d+)" data-token="([^"]+)"', page)
+    assert offered is not None and offered.group(1) == str(tree.housing.pk)
+    assert "最相似的" in page
+    shown_seq = SEQ.search(page)
+    assert shown_seq is not None
+    response = client.post(
+        f"/cases/{case.pk}/steps/transfer/",
+        {
+            "expected_seq": shown_seq.group(1),
+            "target_org": str(tree.housing.pk),
+            "note": "",
+            "accepted_suggestion": offered.group(2),
+        },
+    )
+    assert response.status_code == 302
+    accepted = AcceptedSuggestion.objects.get(case=case)
+    assert accepted.capability == Capability.UNIT and accepted.value == str(tree.housing.pk)
+    assert accepted.version == "unit-neighbours-1"

@@ -398,3 +398,27 @@ def _risks(user: User, draft: Draft, earlier_cases: int) -> list[RiskSignal]:
         earlier_cases=earlier_cases,
     )
     return case_signals(facts, words)
+
+
+def draft_of_case(case: Case) -> Draft:
+    """A registered case as a draft, without its people (the caller adds them if it needs them)."""
+    return Draft(
+        title=case.title,
+        facts=case.facts,
+        request=case.request,
+        place_region=case.place_region,
+        place_address=case.place_address,
+        accused=case.accused,
+        channel=case.channel,
+        head_count=case.head_count,
+        case_id=case.pk,
+    )
+
+
+def unit_suggestions_for_case(user: User, case: Case) -> tuple[list[Suggestion], str]:
+    """Responsible units for routing a registered case (转送/交办 page), with the version."""
+    draft = draft_of_case(case)
+    visible = cases_visible_to(user).exclude(pk=case.pk)
+    similar = _similar_cases(visible, draft) if draft.has_text else []
+    topics = [Suggestion(case.topic.full_name, case.topic.full_name, 1.0)]
+    return _units(user, draft, similar, topics)

@@ -2,12 +2,13 @@
 legal route (导入法定途径), send an accusation to discipline inspection, refuse a matter already
 finally decided (不再受理), or merge a duplicate into the case it repeats."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
 from django.db.models import QuerySet
 
+from xinfang.analysis.actions import OfferedSuggestion, do_record_accepted_suggestions
 from xinfang.cases import workflow
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import AppealLevel, Case, Category
@@ -70,6 +71,8 @@ class RouteInput:
     note: str = ""  # 拟办意见: what the receiving office asks of the unit
     report_due: date | None = None  # 交办 only: when the result must be reported
     expected_seq: int | None = None
+    # A responsible-unit suggestion the user accepted on the step page (analysis.actions).
+    accepted_suggestions: list[OfferedSuggestion] = field(default_factory=list)
 
 
 def do_transfer(*, actor: User, case: Case, data: RouteInput) -> Case:
@@ -90,6 +93,7 @@ def do_transfer(*, actor: User, case: Case, data: RouteInput) -> Case:
             fields={"requirements": data.note},
             addressee=target.full_name,
         )
+        do_record_accepted_suggestions(actor=actor, case=case, offered=data.accepted_suggestions)
     return case
 
 
@@ -126,6 +130,7 @@ def do_assign(*, actor: User, case: Case, data: RouteInput) -> Case:
             },
             addressee=target.full_name,
         )
+        do_record_accepted_suggestions(actor=actor, case=case, offered=data.accepted_suggestions)
     return case
 
 

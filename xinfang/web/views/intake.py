@@ -18,6 +18,7 @@ from xinfang.analysis.intake import (
     EarlierCase,
     IntakeSuggestions,
     PersonDraft,
+    draft_of_case,
     suggest_for_draft,
 )
 from xinfang.analysis.interfaces import Suggestion
@@ -157,18 +158,8 @@ def case_suggestions(request: HttpRequest, case_id: int) -> HttpResponse:
                 address=crypto.decrypt(petitioner.address_cipher),
             )
         )
-    draft = Draft(
-        title=case.title,
-        facts=case.facts,
-        request=case.request,
-        place_region=case.place_region,
-        place_address=case.place_address,
-        accused=case.accused,
-        channel=case.channel,
-        head_count=case.head_count,
-        people=people,
-        case_id=case.pk,
-    )
+    draft = draft_of_case(case)
+    draft.people = people
     result = suggest_for_draft(user, draft)
     # Earlier cases only: the case page is not the place to pick a topic again.
     result.same_person = [e for e in result.same_person if e.received_at <= case.received_at]

@@ -12,6 +12,9 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from xinfang.analysis.actions import read_suggestion_tokens, suggestion_token
+from xinfang.analysis.intake import unit_suggestions_for_case
+from xinfang.analysis.models import Capability
 from xinfang.cases import states, workflow
 from xinfang.cases.access import access_case
 from xinfang.cases.actions import accept, appeal, close, handle, route
@@ -24,6 +27,8 @@ from xinfang.web.errors import STATUS_BY_CODE
 from xinfang.web.views.common import current_user, login_required
 
 Perform = Callable[[User, Case, dict[str, Any]], object]
+# Steps whose page suggests the responsible unit (and records the suggestion if accepted).
+UNIT_SUGGESTION_STEPS = frozenset({"transfer", "assign"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ def _route(data: dict[str, Any]) -> route.RouteInput:
         note=data["note"],
         report_due=data.get("report_due"),
         expected_seq=_seq(data),
+        accepted_suggestions=data.get("accepted_suggestions", []),
     )
 
 
@@ -235,6 +241,9 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
         for problem in check_document_fields(step.document, fields):
             form.add_error(problem.field if problem.field in form.fields else None, str(problem))
     if form.is_valid():
+        if code in UNIT_SUGGESTION_STEPS:
+            tokens = request.POST.getlist("accepted_suggestion")
+            form.cleaned_data["accepted_suggestions"] = read_suggestion_tokens(user, tokens)
         try:
             step.perform(user, case, form.cleaned_data)
         except XinfangError as error:
@@ -256,5 +265,22 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
 def _render(
     request: HttpRequest, case: Case, transition: states.Transition, form: f.StepForm, status: int = 200
 ) -> HttpResponse:
-    context = {"case": case, "transition": transition, "form": form, "legal_routes": f.LEGAL_ROUTES}
+    context: dict[str, Any] = {
+        "case": case,
+        "transition": transition,
+        "form": form,
+        "legal_routes": f.LEGAL_ROUTES,
+        "accepted_tokens": request.POST.getlist("accepted_suggestion")[:20]
+        if request.method == "POST"
+        else [],
+    }
+    if transition.code in UNIT_SUGGESTION_STEPS:
+        user = current_user(request)
+        routable = {str(pk) for pk in form.fields["target_org"].queryset.values_list("pk", flat=True)}  # type: ignore[attr-defined]
+        units, version = unit_suggestions_for_case(user, case)
+        context["unit_offers"] = [
+            {"suggestion": unit, "token": suggestion_token(user, Capability.UNIT, unit, version)}
+            for unit in units
+            if unit.value in routable
+        ]
     return render(request, "web/case_step.html", context, status=status)

@@ -70,6 +70,9 @@
       } else if (kind === "kind") {
         var category = form.querySelector("[name=category]");
         if (category) category.value = button.getAttribute("data-value");
+      } else if (kind === "unit") {
+        var target = form.querySelector("[name=target_org]");
+        if (target) target.value = button.getAttribute("data-value");
       }
       var input = document.createElement("input");
       input.type = "hidden";
@@ -89,5 +92,7 @@
       submitOnce(form);
       acceptSuggestions(form);
     }
+    var stepForm = document.getElementById("step-form");
+    if (stepForm && document.getElementById("unit-suggestions")) acceptSuggestions(stepForm);
   });
 })();
