@@ -77,11 +77,13 @@ INSTALLED_APPS = [
     "xinfang.documents",
     "xinfang.leaders",
     "xinfang.supervision",
+    "xinfang.screening",
     "xinfang.notifications",
     "xinfang.portal",
     "xinfang.web",
     "xinfang.demo",
     "xinfang.analysis",
+    "xinfang.stats",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,9 @@ DEADLINE_WARNING_DAYS = int(os.environ.get("XINFANG_DEADLINE_WARNING_DAYS", "3")
 # model file but keep their manifest. Training from the office's history reads the newest cases.
 ANALYSIS_MODEL_DIR = Path(os.environ.get("XINFANG_ANALYSIS_MODEL_DIR", VAR_DIR / "models")).resolve()
 ANALYSIS_MODEL_KEEP = 10
+
+# Statistics (xinfang.stats): whether 基本满意 counts as satisfied in 满意率 (offices differ).
+STATS_BASIC_SATISFIED = os.environ.get("XINFANG_STATS_BASIC_SATISFIED", "1") == "1"
 ANALYSIS_TRAIN_MAX_CASES = 50_000
 ANALYSIS_TRAIN_MIN_CASES = 100  # fewer, and suggestions come from the topic tree's keywords
 

@@ -35,8 +35,8 @@ from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import IN_PERSON_CHANNELS, Case
 from xinfang.documents.kinds import DocumentKind
 from xinfang.documents.models import CaseDocument
-from xinfang.orgs.models import TERRITORIAL_KINDS, Organisation, OrgKind, User
-from xinfang.orgs.scoping import scope_root
+from xinfang.orgs.models import Organisation, OrgKind, User
+from xinfang.orgs.scoping import competent_territory, is_skip_level, scope_root
 from xinfang.people.selectors import same_person_candidates
 
 # Same matter: similar enough on its own, or similar and about the same place or accused.
@@ -361,28 +361,7 @@ def _units_from_topic(user: User, draft: Draft, topics: list[Suggestion]) -> lis
 
 
 def _county_of(region: Organisation | None) -> Organisation | None:
-    current = region
-    while current is not None and current.kind in (OrgKind.TOWNSHIP, OrgKind.VILLAGE):
-        current = current.parent
-    return current
-
-
-def _territorial_level(org: Organisation | None) -> int | None:
-    return (
-        TERRITORIAL_KINDS.index(OrgKind(org.kind))
-        if org is not None and org.kind in TERRITORIAL_KINDS
-        else None
-    )
-
-
-def is_skip_level(user: User, draft: Draft) -> bool:
-    """越级走访: a visit to an authority two or more levels above the one competent for the matter
-    (the matter's county, or the place itself when it is a county or above)."""
-    if draft.channel not in IN_PERSON_CHANNELS or draft.place_region is None:
-        return False
-    receiving = _territorial_level(scope_root(user))
-    competent = _territorial_level(_county_of(draft.place_region))
-    return receiving is not None and competent is not None and competent - receiving >= 2
+    return competent_territory(region) if region is not None else None
 
 
 def _risks(user: User, draft: Draft, earlier_cases: int) -> list[RiskSignal]:
@@ -394,7 +373,12 @@ def _risks(user: User, draft: Draft, earlier_cases: int) -> list[RiskSignal]:
         place=place,
         head_count=draft.head_count if draft.channel in IN_PERSON_CHANNELS else 0,
         collective=draft.channel in IN_PERSON_CHANNELS and draft.head_count >= 5,
-        skip_level=is_skip_level(user, draft),
+        skip_level=(
+            draft.channel in IN_PERSON_CHANNELS
+            and draft.place_region is not None
+            and user.organisation is not None
+            and is_skip_level(user.organisation, draft.place_region)
+        ),
         earlier_cases=earlier_cases,
     )
     return case_signals(facts, words)

@@ -91,3 +91,35 @@ class RiskDetector(Protocol):
 
 class ReplyChecker(Protocol):
     def check(self, *, request: str, parts: dict[str, str]) -> ReplyCheck: ...
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    """热点: a cluster of recent messages about one matter in one place, ranked by heat, explained."""
+
+    rank: int  # 1 the hottest
+    place: str  # the place as its messages name it (A市A5区魅力之城小区); "" where none is named
+    period: str  # first–last day of its recent messages: "2019-01-05至2019-01-20"
+    heat: float
+    ids: tuple[str, ...]  # its messages in the recent window, oldest first
+    summary: str  # one Chinese sentence: place, period, count, persons, growth, key terms
+    terms: tuple[str, ...] = ()
+    count: int = 0  # messages in the recent window
+    persons: int = 0  # their distinct writers
+    likes: int = 0
+    baseline: float | None = None  # messages per window before the recent one; None: no earlier data
+    growth: float | None = None  # (count + 1) / (baseline + 1) - 1
+    early_warning: bool = False
+    warning_reason: str = ""
+    representative_ids: tuple[str, ...] = ()
+
+
+class HotspotFinder(Protocol):
+    """热点发现: emerging clusters of similar messages by topic and place, hottest first.
+
+    `now` is a time in the messages' own format ("" for the newest message's); the recent
+    window is the `window_days` up to it, compared with the cluster's own earlier windows."""
+
+    def hotspots(
+        self, messages: Sequence[Message], *, now: str = "", window_days: int = 30, top: int = 10
+    ) -> list[Hotspot]: ...

@@ -18,6 +18,7 @@ DEFAULT_BACKENDS = {
     "duplicates": "xinfang.analysis.backends.duplicates.ShingleDuplicateFinder",
     "risk": "xinfang.analysis.backends.risk.LexiconRiskDetector",
     "reply": "xinfang.analysis.backends.reply.RuleReplyChecker",
+    "hotspots": "xinfang.analysis.hotspots.ClusterHotspotFinder",
 }
 
 

@@ -108,6 +108,8 @@ class Case(TimeStampedModel):
     head_count = models.PositiveIntegerField("人数", default=1)
     is_collective = models.BooleanField("集体访", default=False)
     is_repeat = models.BooleanField("重复信访", default=False)
+    # 越级访: a visit received two or more territorial levels above the competent one (set at registration).
+    is_skip_level = models.BooleanField("越级访", default=False)
     status = models.CharField("状态", max_length=30, choices=states.CHOICES, default=states.Status.REGISTERED)
     # Channel-specific details (which apply depends on the channel).
     handed_down_from = models.CharField("交办/转送机关", max_length=100, blank=True)
@@ -151,6 +153,26 @@ class Case(TimeStampedModel):
             models.Index(fields=["status", "-received_at"], name="case_status_time"),
             models.Index(fields=["-received_at"], name="case_time"),
             models.Index(fields=["place_region", "-received_at"], name="case_place_time"),
+            # Statistics group a period's cases by these columns: on PostgreSQL they are read from
+            # the index alone (an index-only scan), never from the wide rows with their texts.
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "channel",
+                    "category",
+                    "status",
+                    "is_collective",
+                    "is_repeat",
+                    "is_skip_level",
+                    "head_count",
+                    "topic",
+                    "place_region",
+                    "responsible_org",
+                    "receiving_org",
+                    "accused_org",
+                ],
+                name="case_stats_cover",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,6 +216,8 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["case_id", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="event_seq_unique_per_case")]
+        # Statistics find a period's steps of one kind (办结 in a month).
+        indexes = [models.Index(fields=["kind", "at"], name="event_kind_time")]
 
 
 class Attachment(models.Model):
@@ -280,6 +304,7 @@ class Rating(models.Model):
     class Meta:
         verbose_name = "满意度评价"
         verbose_name_plural = "满意度评价"
+        indexes = [models.Index(fields=["rated_at"], name="rating_time")]
 
 
 class CaseArchive(models.Model):

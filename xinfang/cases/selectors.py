@@ -46,9 +46,12 @@ class LedgerFilter:
     statuses: list[str] = field(default_factory=list)
     topic_id: int | None = None
     region_id: int | None = None
-    unit_id: int | None = None
+    unit_id: int | None = None  # received by or responsible: the unit's whole workload
+    responsible_id: int | None = None  # 责任单位 only (statistics by unit drill down here)
+    unassigned: bool = False  # no responsible unit yet
     collective: bool | None = None
     repeat: bool | None = None
+    skip_level: bool | None = None
     text: str = ""
     petitioner: str = ""
     sort: str = DEFAULT_SORT
@@ -85,10 +88,16 @@ def ledger_cases(user: User, filters: LedgerFilter) -> QuerySet[Case]:
             cases = cases.filter(place_region_id__in=list(region_ids))
     if filters.unit_id:
         cases = cases.filter(Q(responsible_org_id=filters.unit_id) | Q(receiving_org_id=filters.unit_id))
+    if filters.responsible_id:
+        cases = cases.filter(responsible_org_id=filters.responsible_id)
+    if filters.unassigned:
+        cases = cases.filter(responsible_org__isnull=True)
     if filters.collective is not None:
         cases = cases.filter(is_collective=filters.collective)
     if filters.repeat is not None:
         cases = cases.filter(is_repeat=filters.repeat)
+    if filters.skip_level is not None:
+        cases = cases.filter(is_skip_level=filters.skip_level)
     if filters.text.strip():
         cases = search.filter_by_text(cases, filters.text)
     if filters.petitioner.strip():

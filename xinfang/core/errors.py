@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     TOPIC_UNKNOWN = "E2011"
     NOT_ALLOWED_TO_REGISTER = "E2012"
     DATE_RANGE_INVALID = "E2013"
+    STATS_PERIOD_INVALID = "E8501"  # statistics: a quarter above 4, a month above 12
     ANONYMOUS_WITH_IDENTITY = "E2014"
     HEAD_COUNT_BELOW_PARTIES = "E2015"
     LEDGER_FILTER_INVALID = "E2016"
@@ -102,6 +103,26 @@ class ErrorCode(StrEnum):
     TEMPLATE_NOT_DOCX = "E8007"
     TEMPLATE_TOO_LARGE = "E8008"
     TEMPLATE_PLACEHOLDER_UNKNOWN = "E8009"
+    # screening ledger (矛盾纠纷排查台账): rounds, reported risks, closing (销号)
+    SCREENING_ROUND_NOT_ALLOWED = "E8301"
+    SCREENING_ROUND_EXISTS = "E8302"
+    SCREENING_ROUND_NOT_FOUND = "E8303"
+    SCREENING_ROUND_CLOSED = "E8304"
+    SCREENING_PERIOD_INVALID = "E8305"
+    SCREENING_REPORT_NOT_ALLOWED = "E8306"
+    SCREENING_RISK_NOT_FOUND = "E8307"
+    SCREENING_PLACE_INVALID = "E8308"
+    SCREENING_DESCRIPTION_REQUIRED = "E8309"
+    SCREENING_LEVEL_INVALID = "E8310"
+    SCREENING_REPORTER_KIND_INVALID = "E8311"
+    SCREENING_RESPONSIBLE_INVALID = "E8312"
+    SCREENING_DEADLINE_PAST = "E8313"
+    SCREENING_CLOSE_NOT_ALLOWED = "E8314"
+    SCREENING_CLOSING_NOTE_REQUIRED = "E8315"
+    SCREENING_EVIDENCE_REQUIRED = "E8316"
+    SCREENING_ALREADY_CLOSED = "E8317"
+    SCREENING_PERSONAL_DATA = "E8318"
+    SCREENING_FILTER_INVALID = "E8319"
     # leader work: reception days (领导接待日) and leader case ownership (领导包案)
     RECEPTION_DAY_NOT_FOUND = "E9001"
     RECEPTION_NOT_ALLOWED = "E9002"
@@ -194,6 +215,12 @@ class ErrorCode(StrEnum):
     DUPLICATES_COLUMNS_MISSING = "E7252"
     DUPLICATES_ID_INVALID = "E7253"
     DUPLICATES_OUTPUT_UNWRITABLE = "E7254"
+    # smart intake (analysis): hot spots
+    HOTSPOTS_INPUT_UNREADABLE = "E7261"
+    HOTSPOTS_COLUMNS_MISSING = "E7262"
+    HOTSPOTS_ID_INVALID = "E7263"
+    HOTSPOTS_TIME_INVALID = "E7264"
+    HOTSPOTS_OPTION_INVALID = "E7265"
 
 
 MESSAGES: dict[ErrorCode, str] = {
@@ -216,6 +243,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.TOPIC_UNKNOWN: "请选择内容分类（三级）。",
     ErrorCode.NOT_ALLOWED_TO_REGISTER: "您的角色不能登记信访事项。",
     ErrorCode.DATE_RANGE_INVALID: "结束日期不能早于开始日期。",
+    ErrorCode.STATS_PERIOD_INVALID: "统计周期不正确：季度为1至4，月份为1至12。",
     ErrorCode.ANONYMOUS_WITH_IDENTITY: (
         "已勾选匿名，但又填写了姓名、身份证号、电话或住址：请取消匿名，或清空这些信息。"
     ),
@@ -292,6 +320,30 @@ MESSAGES: dict[ErrorCode, str] = {
     ),
     ErrorCode.TEMPLATE_TOO_LARGE: "模板文件过大，不能超过5 MB。",
     ErrorCode.TEMPLATE_PLACEHOLDER_UNKNOWN: "模板中有本类文书不支持的占位符，请改正或删去后再上传。",
+    # screening ledger (矛盾纠纷排查台账): rounds, reported risks, closing (销号)
+    ErrorCode.SCREENING_ROUND_NOT_ALLOWED: "只有单位负责人、督查员和领导可以在本辖区内组织或结束排查轮次。",
+    ErrorCode.SCREENING_ROUND_EXISTS: "该单位在这一周（或这个月）已组织过同类排查，不能重复组织。",
+    ErrorCode.SCREENING_ROUND_NOT_FOUND: "排查轮次不存在或您无权查看。",
+    ErrorCode.SCREENING_ROUND_CLOSED: "该排查轮次已结束，不能再上报到该轮次（可不选轮次，作为随时上报）。",
+    ErrorCode.SCREENING_PERIOD_INVALID: "请选择排查周期（周排查或月排查）和排查期间内的任一日期。",
+    ErrorCode.SCREENING_REPORT_NOT_ALLOWED: "您的角色不能上报矛盾纠纷排查情况。",
+    ErrorCode.SCREENING_RISK_NOT_FOUND: "该矛盾纠纷排查记录不存在或您无权查看。",
+    ErrorCode.SCREENING_PLACE_INVALID: "请选择发生地所属的行政区划（须在您的管辖范围内）。",
+    ErrorCode.SCREENING_DESCRIPTION_REQUIRED: "请填写矛盾纠纷的基本情况：涉及哪些方面、起因、目前状况。",
+    ErrorCode.SCREENING_LEVEL_INVALID: "风险等级应为重大、较大或一般。",
+    ErrorCode.SCREENING_REPORTER_KIND_INVALID: "上报人身份应为网格员、信息员或工作人员。",
+    ErrorCode.SCREENING_RESPONSIBLE_INVALID: "责任单位应为本级或上一级辖区内的单位。",
+    ErrorCode.SCREENING_DEADLINE_PAST: "化解时限不能早于今天。",
+    ErrorCode.SCREENING_CLOSE_NOT_ALLOWED: (
+        "只有责任单位或组织本轮排查的单位的承办人、单位负责人、督查员和领导可以销号。"
+    ),
+    ErrorCode.SCREENING_CLOSING_NOTE_REQUIRED: "销号须填写化解情况说明。",
+    ErrorCode.SCREENING_EVIDENCE_REQUIRED: "销号须上传佐证材料（如调解协议、现场照片、会议记录）。",
+    ErrorCode.SCREENING_ALREADY_CLOSED: "该矛盾纠纷已经销号，不能重复销号。",
+    ErrorCode.SCREENING_PERSONAL_DATA: (
+        "排查台账不加密保存个人信息，不得写入身份证号码或电话号码，请删去后再提交。"
+    ),
+    ErrorCode.SCREENING_FILTER_INVALID: "筛选条件有误：请从列表中选择状态、风险等级和排查轮次。",
     # leader work: reception days (领导接待日) and leader case ownership (领导包案)
     ErrorCode.RECEPTION_DAY_NOT_FOUND: "领导接待日不存在或您无权查看。",
     ErrorCode.RECEPTION_NOT_ALLOWED: (
@@ -419,6 +471,16 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.DUPLICATES_COLUMNS_MISSING: "输入文件缺少必需的列：需要 id、user、title、time、text 五列。",
     ErrorCode.DUPLICATES_ID_INVALID: "每行须有唯一的 id：该行的 id 为空，或与前面某行重复。",
     ErrorCode.DUPLICATES_OUTPUT_UNWRITABLE: "无法写入输出文件：请确认目录存在且有写入权限。",
+    # smart intake (analysis): hot spots
+    ErrorCode.HOTSPOTS_INPUT_UNREADABLE: (
+        "无法读取输入文件：请确认文件存在，且为 UTF-8 或 GB18030 编码的 CSV 文件。"
+    ),
+    ErrorCode.HOTSPOTS_COLUMNS_MISSING: "输入文件缺少必需的列：需要 id、user、title、time、text 五列。",
+    ErrorCode.HOTSPOTS_ID_INVALID: "每行须有唯一的 id：该行的 id 为空，或与前面某行重复。",
+    ErrorCode.HOTSPOTS_TIME_INVALID: (
+        "无法识别的时间：时间须写成“2019/2/25 9:14:41”或“2019-02-25 09:14:41”的形式（可只写日期）。"
+    ),
+    ErrorCode.HOTSPOTS_OPTION_INVALID: "参数无效：--top 和 --window-days 须为正整数。",
 }
 
 

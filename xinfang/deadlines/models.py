@@ -121,6 +121,8 @@ class Deadline(models.Model):
             # The sweep walks running clocks by due date; boards read a unit's running clocks.
             models.Index(fields=["state", "due_on"], name="deadline_state_due"),
             models.Index(fields=["responsible_org", "state", "due_on"], name="deadline_org_state_due"),
+            # Unit assessment counts a period's clocks of one kind by their due date.
+            models.Index(fields=["kind", "due_on"], name="deadline_kind_due"),
         ]
         constraints = [
             # One running clock of a kind per case: starting it again is a bug, not a second clock.

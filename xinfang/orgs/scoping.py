@@ -60,3 +60,31 @@ def discipline_body_for(user: User) -> Organisation | None:
         .order_by("depth", "id")
         .first()
     )
+
+
+def competent_territory(region: Organisation) -> Organisation:
+    """The territorial level competent for a matter in `region`: its county (or the region itself
+    when it is a county or above). Townships and villages are handled at the county."""
+    from xinfang.orgs.models import OrgKind
+
+    current = region
+    while current.kind in (OrgKind.TOWNSHIP, OrgKind.VILLAGE) and current.parent is not None:
+        current = current.parent
+    return current
+
+
+def is_skip_level(receiving_office: Organisation, place_region: Organisation) -> bool:
+    """越级: received by an authority two or more territorial levels above the one competent for
+    the matter (a county's matter at the province, a township's at the province)."""
+    from xinfang.orgs.models import TERRITORIAL_KINDS, OrgKind
+
+    receiving = receiving_office
+    if receiving.kind == OrgKind.PETITION_BUREAU and receiving.parent is not None:
+        receiving = receiving.parent
+    while receiving.kind not in TERRITORIAL_KINDS and receiving.parent is not None:
+        receiving = receiving.parent
+    competent = competent_territory(place_region)
+    if receiving.kind not in TERRITORIAL_KINDS or competent.kind not in TERRITORIAL_KINDS:
+        return False
+    levels = list(TERRITORIAL_KINDS)
+    return levels.index(OrgKind(competent.kind)) - levels.index(OrgKind(receiving.kind)) >= 2

@@ -311,6 +311,10 @@ class LedgerFilterForm(forms.Form):
     unit = OrgChoiceField(
         label="单位", queryset=Organisation.objects.none(), required=False, empty_label="全部"
     )
+    responsible = OrgChoiceField(
+        label="责任单位", queryset=Organisation.objects.none(), required=False, empty_label="全部"
+    )
+    unassigned = forms.BooleanField(label="尚无责任单位", required=False)
     collective = forms.NullBooleanField(
         label="集体访",
         required=False,
@@ -318,6 +322,11 @@ class LedgerFilterForm(forms.Form):
     )
     repeat = forms.NullBooleanField(
         label="重复信访",
+        required=False,
+        widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
+    )
+    skip_level = forms.NullBooleanField(
+        label="越级访",
         required=False,
         widget=forms.Select(choices=[("", "全部"), ("true", "是"), ("false", "否")]),
     )
@@ -347,6 +356,7 @@ class LedgerFilterForm(forms.Form):
         self.fields["topic"].choices = [("", "全部"), *((t.pk, t.full_name) for t in topics)]  # type: ignore[attr-defined]
         self.fields["region"].queryset = regions_in_scope(user)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = orgs_in_scope(user)  # type: ignore[attr-defined]
+        self.fields["responsible"].queryset = orgs_in_scope(user)  # type: ignore[attr-defined]
         add_bootstrap_classes(self)
 
     def clean(self) -> dict[str, Any]:
@@ -373,8 +383,11 @@ class LedgerFilterForm(forms.Form):
             topic_id=data.get("topic"),
             region_id=data["region"].pk if data.get("region") else None,
             unit_id=data["unit"].pk if data.get("unit") else None,
+            responsible_id=data["responsible"].pk if data.get("responsible") else None,
+            unassigned=bool(data.get("unassigned")),
             collective=data.get("collective"),
             repeat=data.get("repeat"),
+            skip_level=data.get("skip_level"),
             text=data.get("q") or "",
             petitioner=data.get("petitioner") or "",
             sort=sort if sort in SORTS else "-received_at",

@@ -10,10 +10,12 @@ from xinfang.web.views import (
     lifecycle,
     register,
     settings_page,
+    stats,
     workbench,
 )
 from xinfang.web.views import documents as document_views
 from xinfang.web.views import leaders as leader_views
+from xinfang.web.views import screening as screening_views
 from xinfang.web.views import supervision as supervision_views
 
 app_name = "web"
@@ -27,6 +29,12 @@ urlpatterns = [
     path("register/suggestions/", intake.registration_suggestions, name="registration_suggestions"),
     path("cases/<int:case_id>/suggestions/", intake.case_suggestions, name="case_suggestions"),
     path("ledger/", ledger.ledger, name="ledger"),
+    path("stats/", stats.statistics_page, name="stats"),
+    path("stats/export.xlsx", stats.statistics_export, name="stats_export"),
+    path("stats/report.docx", stats.report_download, name="stats_report"),
+    path("stats/dashboard/", stats.dashboard, name="stats_dashboard"),
+    path("stats/units/", stats.assessment_page, name="stats_units"),
+    path("stats/units/export.xlsx", stats.assessment_export, name="stats_units_export"),
     path("ledger/export.xlsx", ledger.ledger_export, name="ledger_export"),
     path("cases/<int:case_id>/", case.case_detail, name="case_detail"),
     path(
@@ -109,4 +117,17 @@ urlpatterns = [
         supervision_views.alert_acknowledge,
         name="supervision_alert_acknowledge",
     ),
+    # screening ledger (矛盾纠纷排查台账)
+    path("screening/", screening_views.board, name="screening_board"),
+    path("screening/export.xlsx", screening_views.export, name="screening_export"),
+    path("screening/report/", screening_views.report, name="screening_report"),
+    path("screening/risks/<int:risk_id>/", screening_views.risk_detail, name="screening_risk"),
+    path("screening/risks/<int:risk_id>/close/", screening_views.risk_close, name="screening_risk_close"),
+    path(
+        "screening/risks/<int:risk_id>/evidence/",
+        screening_views.evidence_download,
+        name="screening_evidence",
+    ),
+    path("screening/rounds/", screening_views.rounds, name="screening_rounds"),
+    path("screening/rounds/<int:round_id>/close/", screening_views.round_close, name="screening_round_close"),
 ]

@@ -28,6 +28,7 @@ from xinfang.core import clock, crypto
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.orgs.models import Organisation, User
 from xinfang.orgs.roles import CAN_REGISTER
+from xinfang.orgs.scoping import is_skip_level
 from xinfang.people.actions import PetitionerInput, do_record_petitioner
 from xinfang.people.models import Petitioner, PetitionerPhone
 
@@ -164,6 +165,7 @@ def _register(actor: User, data: RegistrationInput) -> Case:
         head_count=data.head_count,
         is_collective=is_collective(data.channel, data.head_count),
         is_repeat=repeat,
+        is_skip_level=data.channel in IN_PERSON_CHANNELS and is_skip_level(office, data.place_region),
         handed_down_from=data.handed_down_from.strip(),
         handed_down_doc_no=data.handed_down_doc_no.strip(),
         reception_leader=data.reception_leader.strip(),

@@ -3,6 +3,7 @@
     xinfang analysis train [--csv FILE.csv]
     xinfang analysis evaluate --train TRAIN.csv --test TEST.csv
     xinfang analysis duplicates --input FILE.csv --output groups.jsonl
+    xinfang analysis hotspots --input FILE.csv [--top 10] [--window-days 30] [--now TIME]
     xinfang analysis index [--workers N]
 
 Each subcommand is one small module named in SUBCOMMANDS, holding
@@ -26,6 +27,7 @@ SUBCOMMANDS = {
     "train": "xinfang.analysis.cli_train",
     "evaluate": "xinfang.analysis.cli_evaluate",
     "duplicates": "xinfang.analysis.cli_duplicates",
+    "hotspots": "xinfang.analysis.cli_hotspots",
     "index": "xinfang.analysis.cli_index",
 }
 USAGE_ERROR = 2

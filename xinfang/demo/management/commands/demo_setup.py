@@ -8,10 +8,12 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from xinfang.analysis.case_index import index_dir, rebuild_index
 from xinfang.analysis.similarity import newest_snapshot_dir
 from xinfang.cases.models import Case
+from xinfang.core import clock
 from xinfang.demo.actions import do_prepare_demo, do_write_demo_cases
 from xinfang.demo.management.commands._options import (
     add_generation_options,
@@ -19,6 +21,7 @@ from xinfang.demo.management.commands._options import (
     progress_printer,
 )
 from xinfang.demo.users import demo_logins
+from xinfang.stats.hotspots import do_refresh_hotspots, territories
 
 
 class Command(BaseCommand):
@@ -45,6 +48,10 @@ class Command(BaseCommand):
         if newest_snapshot_dir(index_dir()) is None and Case.objects.exists():
             # Registration's similar-case search starts from a snapshot of the demo cases.
             self.stdout.write(f"建立相似案件索引：{rebuild_index().name}")
+            # The leader overview shows hot spots from the first day, not after the nightly run.
+            today = timezone.localdate(clock.now())
+            found = sum(len(do_refresh_hotspots(territory, today)) for territory in territories())
+            self.stdout.write(f"计算热点：{found} 个")
         self.stdout.write("")
         self.stdout.write("演示账号（用户名 / 密码 / 角色 / 单位）：")
         for login in demo_logins(tree):
