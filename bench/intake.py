@@ -190,7 +190,8 @@ def findable(trials: int) -> None:
     other_process.refresh(force=True)
     delays = []
     for trial in range(trials):
-        marker = f"基准测试新登记事项{trial}号{random.randrange(10**6)}"
+        # Words no other case has: random characters, so the new case is the one best match.
+        marker = "".join(chr(0x4E00 + random.randrange(0x5000)) for _ in range(12))
         case = register_case(user, title=marker, request=f"{marker}请求处理", facts=marker)
         committed = time.perf_counter()
         while True:

@@ -36,15 +36,24 @@ def test_name_keys_share_a_key_across_homophones_and_one_typo() -> None:
     assert matching.name_keys("张三丰") & matching.name_keys("章三峰")
     assert matching.name_keys("刘建国") & matching.name_keys("刘建华")
     assert not matching.name_keys("张三丰") & matching.name_keys("李四")
-    assert matching.name_keys("王芳") == {"name:wan fan"}  # two syllables: the whole name only
+    assert matching.name_keys("王芳") == {"wan fan"}  # two syllables: the whole name only
 
 
-def test_address_keys_and_similarity() -> None:
-    keys = matching.address_keys("A市A5区魅力之城小区3栋201")
-    assert keys == {"addr:魅力之城小区", "addr:魅力之城小区|3栋"}
-    assert matching.address_keys("湖南省长沙县莲花村五组") >= {"addr:莲花村", "addr:莲花村|5组"}
+def test_address_words_and_similarity() -> None:
+    assert matching.address_words("A市A5区魅力之城小区3栋201") == {"魅力之城小区"}
+    assert matching.address_words("湖南省长沙县莲花村五组") == {"莲花村"}
+    assert matching.address_words("湖南省长沙市岳麓区望城坡街道枫林路12号") == {"望城坡街道", "枫林路"}
+    assert matching.address_words("杭州市西湖区") == {"杭州市西湖区"}  # nothing more specific: the whole
     assert matching.address_similarity("A市A5区魅力之城小区3栋201", "魅力之城小区3栋201室") >= 0.9
     assert matching.address_similarity("魅力之城小区3栋201", "莲花村五组") < 0.5
+
+
+def test_match_keys_pair_a_sound_alike_name_with_a_place() -> None:
+    here = matching.match_keys("张三丰", "A市魅力之城小区3栋201")
+    assert here & matching.match_keys("章三峰", "魅力之城小区3栋201室")  # homophone, same estate
+    assert here & matching.match_keys("张山丰", "魅力之城小区")  # one syllable off, same estate
+    assert not here & matching.match_keys("张三丰", "莲花村五组")  # same name, elsewhere
+    assert not here & matching.match_keys("李四", "魅力之城小区3栋201")  # same estate, another name
 
 
 def test_a_name_alone_is_not_a_person() -> None:

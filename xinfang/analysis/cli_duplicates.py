@@ -14,7 +14,6 @@ file is written whole or not at all (a temporary file renamed into place), so a 
 run never leaves half a result behind.
 """
 
-import csv
 import json
 import os
 import tempfile
@@ -24,13 +23,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
+from xinfang.analysis import message_csv
 from xinfang.analysis.interfaces import DuplicateGroup, Message
+from xinfang.analysis.message_csv import FileErrors
 from xinfang.analysis.registry import backend
 from xinfang.core.errors import ErrorCode, XinfangError
 
-REQUIRED_COLUMNS = ("id", "user", "title", "time", "text")
-# Excel in a Chinese locale saves CSV as GB18030 (GBK); UTF-8 files may carry a BOM.
-ENCODINGS = ("utf-8-sig", "gb18030")
 HELP = "找出陈述同一事项的重复留言（转帖、小改动的重发、联名信），每组输出一行 JSON"
 
 
@@ -39,50 +37,15 @@ def add_arguments(parser: ArgumentParser) -> None:
     parser.add_argument("--output", required=True, help="输出的 JSON Lines 文件，每行一组重复留言")
 
 
-def _count(value: str | None) -> int:
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else 0
-
-
-def _read_rows(path: Path) -> tuple[set[str], list[dict[str, str]]]:
-    for encoding in ENCODINGS:
-        try:
-            with open(path, encoding=encoding, newline="") as handle:
-                reader = csv.DictReader(handle)
-                rows = list(reader)
-                return {(name or "").strip() for name in reader.fieldnames or ()}, rows
-        except UnicodeDecodeError:
-            continue
-        except (OSError, csv.Error) as error:
-            raise XinfangError(ErrorCode.DUPLICATES_INPUT_UNREADABLE, str(path)) from error
-    raise XinfangError(ErrorCode.DUPLICATES_INPUT_UNREADABLE, str(path))
+FILE_ERRORS = FileErrors(
+    unreadable=ErrorCode.DUPLICATES_INPUT_UNREADABLE,
+    columns_missing=ErrorCode.DUPLICATES_COLUMNS_MISSING,
+    id_invalid=ErrorCode.DUPLICATES_ID_INVALID,
+)
 
 
 def read_messages(path: Path) -> list[Message]:
-    columns, rows = _read_rows(path)
-    if not set(REQUIRED_COLUMNS) <= columns:
-        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-        raise XinfangError(ErrorCode.DUPLICATES_COLUMNS_MISSING, "缺少 " + "、".join(missing))
-    messages = []
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=1):
-        row = {(key or "").strip(): value for key, value in row.items()}
-        message_id = (row.get("id") or "").strip()
-        if not message_id or message_id in seen:
-            raise XinfangError(ErrorCode.DUPLICATES_ID_INVALID, f"第{number}条留言，id：{message_id or '空'}")
-        seen.add(message_id)
-        messages.append(
-            Message(
-                id=message_id,
-                user=row.get("user") or "",
-                title=row.get("title") or "",
-                text=row.get("text") or "",
-                time=row.get("time") or "",
-                likes=_count(row.get("likes")),
-                dislikes=_count(row.get("dislikes")),
-            )
-        )
-    return messages
+    return message_csv.read_messages(path, FILE_ERRORS)
 
 
 def write_groups(path: Path, groups: Iterable[DuplicateGroup]) -> None:

@@ -18,20 +18,18 @@ command cannot use raises XinfangError (E7261–E7265), which the `analysis` com
 its Chinese message and exit status 2.
 """
 
-import csv
 import json
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any, TextIO
 
+from xinfang.analysis import message_csv
 from xinfang.analysis.hotspots import parse_time
 from xinfang.analysis.interfaces import Hotspot, Message
+from xinfang.analysis.message_csv import FileErrors
 from xinfang.analysis.registry import backend
 from xinfang.core.errors import ErrorCode, XinfangError
 
-REQUIRED_COLUMNS = ("id", "user", "title", "time", "text")
-# Excel in a Chinese locale saves CSV as GB18030 (GBK); UTF-8 files may carry a BOM.
-ENCODINGS = ("utf-8-sig", "gb18030")
 HELP = "热点发现：按地点和事项聚合近期相似留言，按热度排序并给出预警，输出 JSON 列表"
 
 
@@ -53,53 +51,21 @@ def _positive(value: Any, name: str) -> int:
     return int(text)
 
 
-def _count(value: str | None) -> int:
-    text = (value or "").strip()
-    return int(text) if text.isascii() and text.isdigit() else 0
+FILE_ERRORS = FileErrors(
+    unreadable=ErrorCode.HOTSPOTS_INPUT_UNREADABLE,
+    columns_missing=ErrorCode.HOTSPOTS_COLUMNS_MISSING,
+    id_invalid=ErrorCode.HOTSPOTS_ID_INVALID,
+)
 
 
-def _read_rows(path: Path) -> tuple[set[str], list[dict[str, str]]]:
-    for encoding in ENCODINGS:
-        try:
-            with open(path, encoding=encoding, newline="") as handle:
-                reader = csv.DictReader(handle)
-                rows = list(reader)
-                return {(name or "").strip() for name in reader.fieldnames or ()}, rows
-        except UnicodeDecodeError:
-            continue
-        except (OSError, csv.Error) as error:
-            raise XinfangError(ErrorCode.HOTSPOTS_INPUT_UNREADABLE, str(path)) from error
-    raise XinfangError(ErrorCode.HOTSPOTS_INPUT_UNREADABLE, str(path))
+def _check_time(number: int, row: dict[str, str]) -> None:
+    moment = row.get("time", "").strip()
+    if parse_time(moment) is None:
+        raise XinfangError(ErrorCode.HOTSPOTS_TIME_INVALID, f"第{number}条留言，时间：{moment or '空'}")
 
 
 def read_messages(path: Path) -> list[Message]:
-    columns, rows = _read_rows(path)
-    if not set(REQUIRED_COLUMNS) <= columns:
-        missing = [name for name in REQUIRED_COLUMNS if name not in columns]
-        raise XinfangError(ErrorCode.HOTSPOTS_COLUMNS_MISSING, "缺少 " + "、".join(missing))
-    messages = []
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=1):
-        row = {(key or "").strip(): value for key, value in row.items()}
-        message_id = (row.get("id") or "").strip()
-        if not message_id or message_id in seen:
-            raise XinfangError(ErrorCode.HOTSPOTS_ID_INVALID, f"第{number}条留言，id：{message_id or '空'}")
-        seen.add(message_id)
-        moment = (row.get("time") or "").strip()
-        if parse_time(moment) is None:
-            raise XinfangError(ErrorCode.HOTSPOTS_TIME_INVALID, f"第{number}条留言，时间：{moment or '空'}")
-        messages.append(
-            Message(
-                id=message_id,
-                user=(row.get("user") or "").strip(),
-                title=row.get("title") or "",
-                text=row.get("text") or "",
-                time=moment,
-                likes=_count(row.get("likes")),
-                dislikes=_count(row.get("dislikes")),
-            )
-        )
-    return messages
+    return message_csv.read_messages(path, FILE_ERRORS, check_row=_check_time)
 
 
 def as_json(hotspot: Hotspot) -> dict[str, Any]:

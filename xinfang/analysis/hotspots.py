@@ -375,6 +375,25 @@ class _Extender:
         return list(dict.fromkeys(out))
 
 
+_Found = list[tuple[list[str], list[str]]]
+
+
+def read_places(titles: Sequence[str], texts: Sequence[str]) -> _Found:
+    """The places each (folded) title names, and those its text names."""
+    reader = _PlaceReader()
+    found: _Found = []
+    for title, text in zip(titles, texts, strict=True):
+        title_places = list(dict.fromkeys([*reader.codes(title), *reader.names(title)])) if title else []
+        # The title's estate, village or road is the block whatever the text names: its
+        # codes (A市, A1区) are enough there, and cost nothing to find.
+        if any(place_level(name) == 3 for name in title_places):
+            text_places = reader.codes(text)
+        else:
+            text_places = reader.of_text(text)
+        found.append((title_places, text_places))
+    return found
+
+
 @dataclass(frozen=True)
 class _Placed:
     key: str  # the block: the most specific place, 小区 dropped ("" where none is named)
@@ -653,17 +672,7 @@ class _Analysis:
             [m.title[:MAX_TITLE_CHARS] for m in messages] + [m.text[:MAX_TEXT_CHARS] for m in messages]
         )
         titles, texts = folded[: len(messages)], folded[len(messages) :]
-        reader = _PlaceReader()
-        found: list[tuple[list[str], list[str]]] = []
-        for title, text in zip(titles, texts, strict=True):
-            title_places = list(dict.fromkeys([*reader.codes(title), *reader.names(title)])) if title else []
-            # The title's estate, village or road is the block whatever the text names: its
-            # codes (A市, A1区) are enough there, and cost nothing to find.
-            if any(place_level(name) == 3 for name in title_places):
-                text_places = reader.codes(text)
-            else:
-                text_places = reader.of_text(text)
-            found.append((title_places, text_places))
+        found = read_places(titles, texts)
         extend = _Extender(name for pair in found for names in pair for name in names)
         self.places: list[_Placed] = []
         docs = []

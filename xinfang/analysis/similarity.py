@@ -117,8 +117,11 @@ def top_scores(scores: np.ndarray, case_ids: np.ndarray, limit: int) -> list[tup
     k = min(limit, positive)
     if k == 0:
         return []
-    best = np.argpartition(-scores, k - 1)[:k] if k < scores.size else np.arange(scores.size)
-    best = best[np.argsort(-scores[best], kind="stable")]
+    # Among equal scores the newest case wins (documents are in ascending case-id order): a tiny
+    # rising tie-breaker, far below any difference that means something.
+    ranked = scores + np.arange(scores.size, dtype=np.float64) * (1e-9 / max(1, scores.size))
+    best = np.argpartition(-ranked, k - 1)[:k] if k < scores.size else np.arange(scores.size)
+    best = best[np.argsort(-ranked[best], kind="stable")]
     return [(int(case_ids[i]), float(min(1.0, scores[i]))) for i in best if scores[i] > 0]
 
 

@@ -85,8 +85,7 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
 
 def match_key_digests(name: str, address: str) -> set[str]:
     """The stored form of the matching keys (people.matching): keyed digests, never the words."""
-    keys = matching.name_keys(name) | matching.address_keys(address)
-    return {crypto.keyed_digest(key, purpose="person-match") for key in keys}
+    return {crypto.keyed_digest(key, purpose="person-match") for key in matching.match_keys(name, address)}
 
 
 def do_backfill_match_keys(*, batch: int = 2000) -> int:

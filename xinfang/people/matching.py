@@ -8,8 +8,8 @@ a slip of one character, a 0 for 〇, an address written shorter or longer. So:
   sh/s, n/l, -ng/-n; tones dropped), whole, and, for names of three syllables or more, with
   each syllable in turn replaced by a wildcard, so one wrong character still shares a key.
   Two-syllable names get the whole key only: "张*" would match every 张 in the county.
-- `address_keys`: the address's distinctive words (place names, roads, estates, numbers with
-  their unit: 12栋, 3单元), so candidates can also be found by where they live.
+- `address_words`: the address's distinctive words (estates, villages, roads).
+- `match_keys`: each name key paired with each address word: the stored lookup keys.
 - `person_similarity`: scores a candidate on name and address and says why, in Chinese.
 
 Keys are digested by the caller (keyed HMAC) before they are stored: an address key in
@@ -19,6 +19,7 @@ clear would be an address in clear.
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 from rapidfuzz import fuzz
@@ -55,19 +56,26 @@ def fuzzy_syllable(syllable: str) -> str:
     return syllable
 
 
+@lru_cache(maxsize=65_536)  # names repeat: a county has many 王芳
+def _syllables(name: str) -> tuple[str, ...]:
+    return tuple(
+        fuzzy_syllable(s) for s in lazy_pinyin(normalise_name(name), style=Style.NORMAL) if s.strip()
+    )
+
+
 def name_syllables(name: str) -> list[str]:
-    return [fuzzy_syllable(s) for s in lazy_pinyin(normalise_name(name), style=Style.NORMAL) if s.strip()]
+    return list(_syllables(name))
 
 
 def name_keys(name: str) -> set[str]:
+    """The name's pinyin key, and for three syllables or more one key per wildcarded syllable."""
     syllables = name_syllables(name)
     if not syllables:
         return set()
-    keys = {"name:" + " ".join(syllables)}
+    keys = {" ".join(syllables)}
     if len(syllables) >= 3:
         for position in range(len(syllables)):
-            wildcard = [*syllables[:position], "*", *syllables[position + 1 :]]
-            keys.add("name:" + " ".join(wildcard))
+            keys.add(" ".join([*syllables[:position], "*", *syllables[position + 1 :]]))
     return keys
 
 
@@ -76,21 +84,30 @@ def normalise_address(address: str) -> str:
     return _PUNCTUATION.sub("", text).lower()
 
 
+_NOT_DISTRICTS = ("小区", "社区", "园区", "街区", "景区", "校区", "厂区", "矿区", "片区")
+
+
 def _is_administrative(word: str) -> bool:
-    return word.endswith(("省", "市", "县")) or (word.endswith("区") and not word.endswith("小区"))
+    """西湖区 or 长沙县 (too wide to tell people apart), not 魅力之城小区 or 宝石社区."""
+    return word.endswith(("省", "市", "县")) or (word.endswith("区") and not word.endswith(_NOT_DISTRICTS))
 
 
-def address_keys(address: str) -> set[str]:
+def address_words(address: str) -> set[str]:
+    """The address's distinctive words: estates, villages, roads, streets (not 市/区/县 alone), or
+    the whole normalised address when it has none."""
     text = normalise_address(address)
     # Cut after each administrative level first, so 区 of "a5区" does not start the next word.
     words = {word for piece in _ADMIN_CUT.split(text) for word in _ADDRESS_WORD.findall(piece)}
-    # The most specific part (an estate, a village, a road) with its number is what tells two
-    # neighbours apart; administrative words alone (xx市, xx区) are too common to be keys.
-    specific = {w for w in words if not _is_administrative(w)}
-    numbered = set(_NUMBERED.findall(text))
-    keys = {"addr:" + word for word in specific}
-    keys |= {"addr:" + word + "|" + number for word in specific for number in numbered}
-    return keys
+    specific = {word for word in words if not _is_administrative(word)}
+    return specific or ({text} if text else set())
+
+
+def match_keys(name: str, address: str) -> set[str]:
+    """Keys shared by two records that may be one person: a name key paired with an address word.
+
+    Pairs, not names and addresses apart: 王芳 alone or 魅力之城小区 alone each match thousands of
+    records in a county, a sound-alike 王芳 in 魅力之城小区 a handful, so a lookup stays small."""
+    return {f"v2|{n}|{w}" for n in name_keys(name) for w in address_words(address)}
 
 
 @dataclass(frozen=True)

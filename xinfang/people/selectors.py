@@ -11,8 +11,8 @@ from xinfang.people import matching
 from xinfang.people.actions import match_key_digests
 from xinfang.people.models import Petitioner, PetitionerMatchKey, PetitionerPhone
 
-# Candidates scored per lookup: a common name in a large estate shares keys with many people;
-# the most recently recorded ones are the likeliest to be the same person coming back.
+# Candidates scored per lookup: keys pair a name with a place, so a lookup finds a handful; the
+# cap only matters for a very common name in a very large estate (most recent first).
 MAX_KEY_CANDIDATES = 300
 ID_NUMBER_SCORE = 1.0
 PHONE_SCORE = 0.97

@@ -20,6 +20,7 @@ from xinfang.orgs.scoping import scope_root
 from xinfang.stats.models import HotspotEntry
 
 WINDOW_DAYS = 30
+BASELINE_WINDOWS = 3  # earlier windows each cluster's growth is measured against (analysis.hotspots)
 TOP = 10
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
@@ -35,7 +36,8 @@ def territory_messages(
 ) -> tuple[list[Message], dict[str, int]]:
     """The territory's cases received in [start, end] as messages (id = case number), and their ids.
 
-    The window reaches back twice as far as it shows, so each cluster has a baseline to grow from."""
+    The finder compares the window with up to BASELINE_WINDOWS windows before it, so the cases
+    of those are read too."""
     subtree = Q(receiving_org__path__startswith=territory.path) | Q(
         responsible_org__path__startswith=territory.path
     )
