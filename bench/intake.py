@@ -85,6 +85,23 @@ def rebuild() -> None:
     emit("rebuild", wall_seconds=round(time.monotonic() - started, 1), **summary)
 
 
+def train_topic_model() -> None:
+    """Suggestions come from a trained model, as in an office with history: train one from the
+    shared training file when the bench has none (rules would be faster, and not what runs)."""
+    models = Path(os.environ["XINFANG_VAR_DIR"]) / "models" / "topic"
+    data = ROOT.parent / "shared" / "data" / "messages_train_segmented.csv"
+    if (models.is_dir() and any(models.iterdir())) or not data.exists():
+        return
+    started = time.monotonic()
+    subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "xinfang"), "analysis", "train", "--csv", str(data)],
+        check=True,
+        capture_output=True,
+        env=os.environ,
+    )
+    emit("topic_model_trained", seconds=round(time.monotonic() - started, 1))
+
+
 def reword(text: str, rng: random.Random) -> str:
     for old, new in REWORDINGS:
         if rng.random() < 0.5:
@@ -189,7 +206,7 @@ def findable(trials: int) -> None:
     other_process = CaseIndex()  # stands for another web process with its index loaded
     other_process.refresh(force=True)
     delays = []
-    for trial in range(trials):
+    for _ in range(trials):
         # Words no other case has: random characters, so the new case is the one best match.
         marker = "".join(chr(0x4E00 + random.randrange(0x5000)) for _ in range(12))
         case = register_case(user, title=marker, request=f"{marker}请求处理", facts=marker)
@@ -227,6 +244,7 @@ def main() -> None:
     )
     if args.rebuild:
         rebuild()
+    train_topic_model()
     import django
 
     django.setup()

@@ -44,7 +44,7 @@ SAME_MATTER_ALONE = 0.55
 SAME_MATTER_WITH_PLACE = 0.35
 SIMILAR_AT_LEAST = 0.15  # below this, two texts share a common word or two, not a matter
 CANDIDATES = 300  # from the index, before scoping
-DETAILED = 40  # candidates looked at closely (place, accused, answers)
+DETAILED = 20  # candidates looked at closely (place, accused, answers); the unit vote uses them all
 SHOWN = 5
 UNIT_NEIGHBOURS = 20
 UNIT_SUGGESTIONS = 3
@@ -223,11 +223,17 @@ def _similar_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCase]:
     if not found:
         return []
     score_of = dict(found)
-    allowed = list(visible.filter(pk__in=list(score_of)).values_list("pk", flat=True))
-    best = sorted(allowed, key=lambda pk: -score_of[pk])[:DETAILED]
-    cases = visible.filter(pk__in=best).select_related(
-        "place_region", "responsible_org__parent", "receiving_org__parent"
-    )
+    # The best candidates the user may see, read in one query per round: most users see most of
+    # what is similar, so one round of DETAILED * 2 usually fills the list.
+    cases: list[Case] = []
+    ranked = [pk for pk, _ in found]
+    for start in range(0, len(ranked), 2 * DETAILED):
+        cases += visible.filter(pk__in=ranked[start : start + 2 * DETAILED]).select_related(
+            "place_region", "responsible_org__parent", "receiving_org__parent"
+        )
+        if len(cases) >= DETAILED:
+            break
+    cases = sorted(cases, key=lambda case: -score_of[case.pk])[:DETAILED]
     draft_places = set(place_names(f"{draft.place_address}\n{draft.title}\n{draft.text}"))
     earlier = []
     for case in cases:
@@ -275,12 +281,15 @@ def _same_person_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCas
         .prefetch_related("parties")
         .order_by("-received_at")[:50]
     )
-    earlier = []
+    scored = []
     for case in cases:
         matches = [reasons_of[p.petitioner_id] for p in case.parties.all() if p.petitioner_id in reasons_of]
         score, reasons = max(matches)
-        earlier.append(_earlier(case, 0.0, ["可能为同一信访人：" + "、".join(reasons), f"匹配度{score:.0%}"]))
-    return earlier
+        item = _earlier(case, 0.0, ["可能为同一信访人：" + "、".join(reasons), f"匹配度{score:.0%}"])
+        scored.append((score, item))
+    # The surest person first (an ID number before a sound-alike name), then the newest case.
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].received_at.timestamp()))
+    return [item for _, item in scored]
 
 
 def _attach_answers(items: list[EarlierCase]) -> None:

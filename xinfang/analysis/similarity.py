@@ -35,9 +35,10 @@ DIMENSION = 1 << 20
 TERMS_PER_DOC = 48
 QUERY_TERMS = 32
 # Terms in more than this share of documents say little about similarity and cost the most
-# (their posting lists are the longest), so a query skips them.
-MAX_QUERY_DF_SHARE = 0.15
+# (their posting lists are the longest), so a query skips them once it has its rarest terms.
+MAX_QUERY_DF_SHARE = 0.05
 SKIP_DF_AT_LEAST = 5_000  # a small office's index is cheap to search whole
+ALWAYS_USED_TERMS = 8  # a query of common words only still uses its rarest few
 FORMAT = "similar-index-1"
 FILES = ("case_ids", "indptr", "postings", "weights", "df")
 
@@ -100,10 +101,15 @@ class Snapshot:
             return []
         cap = max(SKIP_DF_AT_LEAST, int(MAX_QUERY_DF_SHARE * n))
         docs, contributions = [], []
-        for term, weight in zip(ids.tolist(), weights.tolist(), strict=True):
+        # Rarest terms first; a common term is read only while too few rare ones were found.
+        lengths = self.indptr[ids + 1] - self.indptr[ids]
+        order = np.argsort(lengths, kind="stable")
+        used = 0
+        for term, weight in zip(ids[order].tolist(), weights[order].tolist(), strict=True):
             start, end = int(self.indptr[term]), int(self.indptr[term + 1])
-            if start == end or end - start > cap:
+            if start == end or (end - start > cap and used >= ALWAYS_USED_TERMS):
                 continue
+            used += 1
             docs.append(self.postings[start:end])
             contributions.append(self.weights[start:end] * weight)
         if not docs:
@@ -113,15 +119,20 @@ class Snapshot:
 
 
 def top_scores(scores: np.ndarray, case_ids: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    """The `limit` best (case id, score), best first; among equal scores the newest case (the
+    highest document number: documents are in ascending case-id order)."""
     positive = int(np.count_nonzero(scores > 0))
     k = min(limit, positive)
     if k == 0:
         return []
-    # Among equal scores the newest case wins (documents are in ascending case-id order): a tiny
-    # rising tie-breaker, far below any difference that means something.
-    ranked = scores + np.arange(scores.size, dtype=np.float64) * (1e-9 / max(1, scores.size))
-    best = np.argpartition(-ranked, k - 1)[:k] if k < scores.size else np.arange(scores.size)
-    best = best[np.argsort(-ranked[best], kind="stable")]
+    if k < scores.size:
+        threshold = scores[np.argpartition(-scores, k - 1)[:k]].min()
+        above = np.flatnonzero(scores > threshold)
+        tied = np.flatnonzero(scores == threshold)
+        best = np.concatenate((above, tied[tied.size - (k - above.size) :]))
+    else:
+        best = np.arange(scores.size)
+    best = best[np.lexsort((-best, -scores[best]))]
     return [(int(case_ids[i]), float(min(1.0, scores[i]))) for i in best if scores[i] > 0]
 
 

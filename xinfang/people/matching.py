@@ -63,6 +63,11 @@ def _syllables(name: str) -> tuple[str, ...]:
     )
 
 
+@lru_cache(maxsize=65_536)
+def _plain_pinyin(name: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(name))
+
+
 def name_syllables(name: str) -> list[str]:
     return list(_syllables(name))
 
@@ -126,7 +131,7 @@ def name_similarity(a: str, b: str) -> tuple[float, str]:
         return 0.0, ""
     if a == b:
         return NAME_EXACT, "姓名相同"
-    if lazy_pinyin(a) == lazy_pinyin(b):
+    if _plain_pinyin(a) == _plain_pinyin(b):
         return NAME_HOMOPHONE, "姓名同音"
     syllables_a, syllables_b = name_syllables(a), name_syllables(b)
     if syllables_a == syllables_b:

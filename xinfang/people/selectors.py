@@ -13,7 +13,7 @@ from xinfang.people.models import Petitioner, PetitionerMatchKey, PetitionerPhon
 
 # Candidates scored per lookup: keys pair a name with a place, so a lookup finds a handful; the
 # cap only matters for a very common name in a very large estate (most recent first).
-MAX_KEY_CANDIDATES = 300
+MAX_KEY_CANDIDATES = 100
 ID_NUMBER_SCORE = 1.0
 PHONE_SCORE = 0.97
 
