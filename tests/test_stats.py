@@ -411,3 +411,20 @@ def test_daily_hot_spots_with_early_warning_on_the_overview(client: Client, tree
     assert 'data-hotspot="1"' in page and "宝石社区" in page
     # A township's staff do not see the county's hot spots.
     assert hotspots_for(make_user(tree.township_b, Role.REGISTRAR)) == []
+
+
+def test_workbench_daily_chart_counts_and_links(client: Client, tree: OrgTree) -> None:
+    from xinfang.core import clock
+
+    desk = make_user(tree.bureau, Role.REGISTRAR, "wb_desk")
+    today = timezone.localdate(clock.now())
+    piece(desk, tree.township_a, timezone.make_aware(datetime.combine(today, datetime.min.time())), "letter")
+    client.login(username="wb_desk", password=TEST_PASSWORD)
+    html = client.get("/").content.decode()
+    block = re.search(r'<script id="dashboard-data" type="application/json">(.*?)</script>', html, re.S)
+    assert block is not None
+    import json
+
+    daily = json.loads(block.group(1))["daily"]
+    assert len(daily) == 30 and daily[-1]["value"] == 1 and sum(d["value"] for d in daily) == 1
+    assert ledger_total(client, daily[-1]["link"]) == 1

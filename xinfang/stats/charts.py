@@ -4,13 +4,7 @@ found on the machine (Debian: fonts-noto-cjk). Without one, labels would be boxe
 
 import io
 from functools import cache
-
-import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: no display on a server
-
-from matplotlib import font_manager
-from matplotlib import pyplot as plt
+from typing import Any
 
 # In order of preference; the first installed one is used.
 CJK_FONTS = (
@@ -28,12 +22,26 @@ LINE_COLOURS = ("#1f4e79", "#c0504d")
 
 
 @cache
+def _pyplot() -> Any:
+    """matplotlib, imported on the first chart: the statistics pages never pay for it."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # before pyplot: no display on a server
+    from matplotlib import pyplot
+
+    return pyplot
+
+
+@cache
 def cjk_font() -> str | None:
+    from matplotlib import font_manager
+
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
 def _figure(width: float = 6.3, height: float = 2.8):  # type: ignore[no-untyped-def]
+    plt = _pyplot()
     font = cjk_font()
     if font:
         plt.rcParams["font.family"] = [font]
@@ -47,7 +55,7 @@ def _png(figure) -> bytes:  # type: ignore[no-untyped-def]
     stream = io.BytesIO()
     figure.tight_layout()
     figure.savefig(stream, format="png")
-    plt.close(figure)
+    _pyplot().close(figure)
     return stream.getvalue()
 
 
@@ -67,5 +75,5 @@ def trend_chart(title: str, labels: list[str], series: dict[str, list[int]]) -> 
     axes.set_title(title, fontsize=10)
     axes.tick_params(labelsize=7)
     axes.legend(fontsize=8, frameon=False)
-    plt.setp(axes.get_xticklabels(), rotation=45, ha="right")
+    _pyplot().setp(axes.get_xticklabels(), rotation=45, ha="right")
     return _png(figure)
