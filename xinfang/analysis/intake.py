@@ -242,7 +242,9 @@ def _similar_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCase]:
         if draft.place_region is not None and case.place_region_id == draft.place_region.pk:
             reasons.append(f"同在{case.place_region.name}")
             same_place = True
-        shared = draft_places & set(place_names(f"{case.place_address}\n{case.title}"))
+        # The draft's place names written in the earlier case's place or title (a substring test:
+        # cutting twenty earlier texts again would cost more than the rest of the search).
+        shared = {place for place in draft_places if place in f"{case.place_address}\n{case.title}"}
         if shared:
             reasons.append("同一地点：" + "、".join(sorted(shared)[:2]))
             same_place = True

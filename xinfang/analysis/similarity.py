@@ -39,6 +39,7 @@ QUERY_TERMS = 32
 MAX_QUERY_DF_SHARE = 0.05
 SKIP_DF_AT_LEAST = 5_000  # a small office's index is cheap to search whole
 ALWAYS_USED_TERMS = 8  # a query of common words only still uses its rarest few
+MAX_POSTINGS_READ = 400_000  # beyond its rarest terms, a query reads at most this many postings
 FORMAT = "similar-index-1"
 FILES = ("case_ids", "indptr", "postings", "weights", "df")
 
@@ -104,18 +105,22 @@ class Snapshot:
         # Rarest terms first; a common term is read only while too few rare ones were found.
         lengths = self.indptr[ids + 1] - self.indptr[ids]
         order = np.argsort(lengths, kind="stable")
-        used = 0
+        used = touched = 0
         for term, weight in zip(ids[order].tolist(), weights[order].tolist(), strict=True):
             start, end = int(self.indptr[term]), int(self.indptr[term + 1])
-            if start == end or (end - start > cap and used >= ALWAYS_USED_TERMS):
+            enough = used >= ALWAYS_USED_TERMS
+            if start == end or (enough and (end - start > cap or touched + end - start > MAX_POSTINGS_READ)):
                 continue
             used += 1
+            touched += end - start
             docs.append(self.postings[start:end])
             contributions.append(self.weights[start:end] * weight)
         if not docs:
             return []
         scores = np.bincount(np.concatenate(docs), np.concatenate(contributions), minlength=n)
-        return top_scores(scores, self.case_ids, limit)
+        # Rank only the documents the query touched (a few percent of them), not all n.
+        touched_docs = np.flatnonzero(scores)
+        return top_scores(scores[touched_docs], self.case_ids[touched_docs], limit)
 
 
 def top_scores(scores: np.ndarray, case_ids: np.ndarray, limit: int) -> list[tuple[int, float]]:
