@@ -175,6 +175,9 @@ def test_accepting_suggestions_is_recorded_with_the_version(client: Client, tree
     assert case.is_repeat
     event = case.events.get(kind="suggestions_accepted")
     assert {item["capability"] for item in event.data["accepted"]} == set(accepted)
+    # The earlier case is not named in this case's history (its readers may not see it).
+    assert earlier.number not in str(event.data)
+    assert [item["value"] for item in event.data["accepted"] if item["capability"] == "same_matter"] == [""]
     page = client.get(f"/cases/{case.pk}/").content.decode()
     assert "采用智能建议" in page
 

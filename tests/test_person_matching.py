@@ -105,3 +105,23 @@ def test_backfill_gives_keys_to_petitioners_recorded_without_them(tree: OrgTree)
     assert not PetitionerMatchKey.objects.filter(petitioner=anonymous).exists()
     assert do_backfill_match_keys() == 0
     assert same_person_candidates(name="王晓明", address="宝石社区5幢301")[0].petitioner_id == bare.pk
+
+
+def test_a_known_person_at_a_new_address_is_found_there_too(tree: OrgTree) -> None:
+    registrar = make_user(tree.bureau, Role.REGISTRAR)
+    id_number = make_id_number(seq=778)
+    first = register_case(
+        registrar,
+        parties=[PartyInput(PetitionerInput(name="赵明华", id_number=id_number, address="宝石社区5幢"))],
+    )
+    register_case(
+        registrar,
+        parties=[PartyInput(PetitionerInput(name="赵明华", id_number=id_number, address="莲花村三组"))],
+    )
+    petitioner_id = first.parties.get().petitioner_id
+    assert [c.petitioner_id for c in same_person_candidates(name="赵明华", address="莲花村3组")] == [
+        petitioner_id
+    ]
+    assert [c.petitioner_id for c in same_person_candidates(name="赵明华", address="宝石社区5幢")] == [
+        petitioner_id
+    ]

@@ -103,3 +103,23 @@ def test_index_words_come_from_every_text_field() -> None:
     words = words_of_row(("标题噪音", "事实打桩", "诉求制止", "宝石社区", "某建筑公司"))
     assert {"噪音", "打桩", "制止"} <= set(words)
     assert np.all(similarity.term_counts(words)[1] >= 1)
+
+
+def test_a_case_committed_after_the_snapshot_read_but_with_a_lower_id_is_found(
+    tree: OrgTree, settings, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from xinfang.cases.models import Case
+
+    settings.ANALYSIS_MODEL_DIR = tmp_path
+    registrar = make_user(tree.bureau, Role.REGISTRAR)
+    late = register_case(registrar, tree.township_a, title="宝石社区路灯不亮", request="请求修复路灯")
+    newer = register_case(registrar, tree.township_a, title="学校乱收费", request="请求退费")
+    # The rebuild read the cases while `late` was not yet committed: snapshot it without `late`.
+    builder = similarity.SnapshotBuilder()
+    builder.add(newer.pk, *similarity.term_counts(words_of_row(("学校乱收费", "", "请求退费", "", ""))))
+    similarity.save_snapshot(tmp_path / "similar", builder.build())
+    index = CaseIndex()
+    index.refresh(force=True)
+    assert index.search(similarity_words("路灯不亮"))[0][0] == late.pk
+    assert [pk for pk, _ in index.search(similarity_words("学校收费"))].count(newer.pk) == 1
+    assert Case.objects.count() == 2

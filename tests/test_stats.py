@@ -428,3 +428,22 @@ def test_workbench_daily_chart_counts_and_links(client: Client, tree: OrgTree) -
     daily = json.loads(block.group(1))["daily"]
     assert len(daily) == 30 and daily[-1]["value"] == 1 and sum(d["value"] for d in daily) == 1
     assert ledger_total(client, daily[-1]["link"]) == 1
+
+
+def test_links_list_exactly_for_the_territory_itself_and_places_outside_the_scope(
+    client: Client, tree: OrgTree, county
+) -> None:  # type: ignore[no-untyped-def]
+    at_county = piece(county["registrar"], tree.county, at(2026, 3, 14, 9), "letter")
+    Case.objects.filter(pk__in=[at_county.pk, county["letter_1"].pk]).update(responsible_org=tree.housing)
+    make_user(tree.housing, Role.HANDLER, "housing_stats")
+    for username in ("stats_reg", "housing_stats"):
+        client.login(username=username, password=TEST_PASSWORD)
+        html = client.get("/stats/?kind=month&year=2026&number=3").content.decode()
+        figures = counts_on_page(html)
+        assert any("region_exact=on" in link for link, _ in figures) or username == "housing_stats"
+        for link, count in figures:
+            assert ledger_total(client, link) == count, (username, link)
+    # The housing bureau's own statistics: its two cases, placed in the county and in a township.
+    housing = statistics(make_user(tree.housing, Role.HANDLER), Scope(), month(2026, 3))
+    assert housing.headline["total"].value == 2
+    assert sorted(row.cases for row in housing.breakdowns["region"]) == [1, 1]

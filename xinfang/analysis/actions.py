@@ -24,6 +24,10 @@ from xinfang.orgs.models import User
 logger = logging.getLogger(__name__)
 
 SALT = "xinfang.analysis.suggestion"
+EARLIER_CASE_LABELS: dict[str, str] = {
+    Capability.SAME_PERSON: "认定为同一信访人的重复信访",
+    Capability.SAME_MATTER: "认定为同一事项的重复信访",
+}
 TOKEN_MAX_AGE = 24 * 3600  # a registration form left open overnight is still accepted
 
 
@@ -106,6 +110,16 @@ def do_record_accepted_suggestions(*, actor: User, case: Case, offered: list[Off
         taken.append(item)
     if not taken:
         return 0
+    # An earlier case is named by id only: its number and why it matched (an accused, a place)
+    # would stay in this case's history and archive, read later by people who may not see it.
+    taken = [
+        OfferedSuggestion(
+            item.capability, item.value, EARLIER_CASE_LABELS[item.capability], item.confidence, item.version
+        )
+        if item.capability in EARLIER_CASE_LABELS
+        else item
+        for item in taken
+    ]
     AcceptedSuggestion.objects.bulk_create(
         AcceptedSuggestion(
             case=case,
@@ -130,7 +144,7 @@ def do_record_accepted_suggestions(*, actor: User, case: Case, offered: list[Off
             {
                 "capability": item.capability,
                 "capability_label": Capability(item.capability).label,
-                "value": item.value,
+                "value": "" if item.capability in EARLIER_CASE_LABELS else item.value,
                 "label": item.label,
                 "confidence": item.confidence,
                 "version": item.version,

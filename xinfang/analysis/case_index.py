@@ -95,7 +95,9 @@ class CaseIndex:
     def _catch_up(self) -> None:
         from xinfang.cases.models import Case
 
-        floor = max(self._snapshot.max_case_id, self._high_water - LOOKBACK_IDS)
+        # Look below the highest id seen (and below the snapshot's: a registration still
+        # uncommitted while the rebuild read the cases has a lower id than the snapshot's last).
+        floor = max(0, max(self._snapshot.max_case_id, self._high_water) - LOOKBACK_IDS)
         newest = Case.objects.filter(pk__gt=floor).order_by("-pk").values_list("pk", flat=True).first()
         if newest is None:
             return
@@ -112,7 +114,10 @@ class CaseIndex:
             .order_by("pk")
             .values_list("pk", *TEXT_FIELDS)
         )
-        documents = [_vector_of_row(row) for row in rows.iterator(chunk_size=BATCH)]
+        in_snapshot = self._snapshot.contains
+        documents = [
+            _vector_of_row(row) for row in rows.iterator(chunk_size=BATCH) if not in_snapshot(row[0])
+        ]
         if documents:
             self._delta.add(documents)
             self._delta_ids.update(case_id for case_id, _, _ in documents)

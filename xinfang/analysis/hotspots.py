@@ -637,6 +637,7 @@ class ClusterHotspotFinder:
         now: str = "",
         window_days: int = WINDOW_DAYS,
         top: int = 10,
+        history_from: str = "",
     ) -> list[Hotspot]:
         times = [parse_time(m.time) for m in messages]
         known = [t for t in times if t is not None]
@@ -648,7 +649,10 @@ class ClusterHotspotFinder:
         if now and not re.search(r"\d{1,2}\s*[:：时]", now):
             newest += _DAY - 1  # a date alone means the whole day
         length = float(window_days * _DAY)
-        earliest = min(known)
+        # How far back the data reach: as the caller says (it read everything since then, days
+        # without messages included), or else the earliest message.
+        declared = parse_time(history_from) if history_from else None
+        earliest = declared if declared is not None else min(known)
         covered = sum(1 for k in range(1, BASELINE_WINDOWS + 1) if earliest <= newest - (k + 1) * length)
         window = _Window(now=newest, length=length, covered=covered)
         chosen = [(i, window.index(t)) for i, t in enumerate(times) if t is not None and window.index(t) >= 0]

@@ -46,6 +46,7 @@ SIMILAR_AT_LEAST = 0.15  # below this, two texts share a common word or two, not
 CANDIDATES = 300  # from the index, before scoping
 DETAILED = 20  # candidates looked at closely (place, accused, answers); the unit vote uses them all
 SHOWN = 5
+PERSON_CASES = 50  # earlier cases of the people found, read per tier of certainty
 UNIT_NEIGHBOURS = 20
 UNIT_SUGGESTIONS = 3
 SAME_PLACE_WEIGHT = 1.5
@@ -89,6 +90,7 @@ class Draft:
     head_count: int = 1
     people: list[PersonDraft] = field(default_factory=list)
     case_id: int | None = None  # the case itself, left out of its own results
+    skip_level: bool | None = None  # a registered case's own flag; None: judged from the user's office
 
     @property
     def text(self) -> str:
@@ -111,6 +113,7 @@ class EarlierCase:
     similarity: float
     reasons: list[str]
     same_place: bool = False  # same region, a shared place name, or the same accused
+    re_reviewed: bool = False  # a 复核意见书 was issued: the matter is closed for good
     answer: str = ""  # the decision of the newest 答复 / 复查 / 复核 document
     answer_kind: str = ""
     consequence: str = ""
@@ -134,7 +137,7 @@ class IntakeSuggestions:
     def consequence(self) -> str:
         """The weightiest legal consequence among the earlier cases on the same matter."""
         for earlier in self.same_matter:
-            if earlier.status in RE_REVIEWED:
+            if earlier.re_reviewed or earlier.status in RE_REVIEWED:
                 return earlier.consequence
         for earlier in self.same_matter:
             if earlier.consequence:
@@ -277,12 +280,22 @@ def _same_person_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCas
                 reasons_of[candidate.petitioner_id] = (candidate.score, candidate.reasons)
     if not reasons_of:
         return []
-    cases = (
-        visible.filter(parties__petitioner_id__in=list(reasons_of))
-        .select_related("responsible_org__parent", "receiving_org__parent")
-        .prefetch_related("parties")
-        .order_by("-received_at")[:50]
-    )
+    # The surest matches first (an ID number or a phone before a sound-alike name), each tier
+    # read apart, so a common sound-alike's many cases cannot push a certain match out.
+    by_score: dict[float, list[int]] = defaultdict(list)
+    for petitioner_id, (score, _) in reasons_of.items():
+        by_score[score].append(petitioner_id)
+    cases: list[Case] = []
+    for score in sorted(by_score, reverse=True):
+        cases += (
+            visible.filter(parties__petitioner_id__in=by_score[score])
+            .exclude(pk__in=[case.pk for case in cases])
+            .select_related("responsible_org__parent", "receiving_org__parent")
+            .prefetch_related("parties")
+            .order_by("-received_at")[:PERSON_CASES]
+        )
+        if len(cases) >= PERSON_CASES:
+            break
     scored = []
     for case in cases:
         matches = [reasons_of[p.petitioner_id] for p in case.parties.all() if p.petitioner_id in reasons_of]
@@ -311,7 +324,8 @@ def _attach_answers(items: list[EarlierCase]) -> None:
             re_reviewed.add(case_id)
     for item in items:
         item.answer, item.answer_kind = answers.get(item.case_id, ("", ""))
-        item.consequence = consequence_of(item.status, item.case_id in re_reviewed)
+        item.re_reviewed = item.case_id in re_reviewed
+        item.consequence = consequence_of(item.status, item.re_reviewed)
 
 
 def _units(
@@ -384,7 +398,9 @@ def _risks(user: User, draft: Draft, earlier_cases: int) -> list[RiskSignal]:
         place=place,
         head_count=draft.head_count if draft.channel in IN_PERSON_CHANNELS else 0,
         collective=draft.channel in IN_PERSON_CHANNELS and draft.head_count >= 5,
-        skip_level=(
+        skip_level=draft.skip_level
+        if draft.skip_level is not None
+        else (
             draft.channel in IN_PERSON_CHANNELS
             and draft.place_region is not None
             and user.organisation is not None
@@ -407,6 +423,7 @@ def draft_of_case(case: Case) -> Draft:
         channel=case.channel,
         head_count=case.head_count,
         case_id=case.pk,
+        skip_level=case.is_skip_level,
     )
 
 

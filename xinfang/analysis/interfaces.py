@@ -118,8 +118,16 @@ class HotspotFinder(Protocol):
     """热点发现: emerging clusters of similar messages by topic and place, hottest first.
 
     `now` is a time in the messages' own format ("" for the newest message's); the recent
-    window is the `window_days` up to it, compared with the cluster's own earlier windows."""
+    window is the `window_days` up to it, compared with the cluster's own earlier windows.
+    `history_from` says from when the caller read every message (so quiet earlier windows count
+    as quiet); without it the earliest message is taken for the start of the data."""
 
     def hotspots(
-        self, messages: Sequence[Message], *, now: str = "", window_days: int = 30, top: int = 10
+        self,
+        messages: Sequence[Message],
+        *,
+        now: str = "",
+        window_days: int = 30,
+        top: int = 10,
+        history_from: str = "",
     ) -> list[Hotspot]: ...

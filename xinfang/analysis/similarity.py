@@ -95,6 +95,10 @@ class Snapshot:
     def idf(self) -> np.ndarray:
         return idf_of(self.df, self.n_docs)
 
+    def contains(self, case_id: int) -> bool:
+        position = int(np.searchsorted(self.case_ids, case_id))
+        return position < self.case_ids.size and int(self.case_ids[position]) == case_id
+
     def search(self, ids: np.ndarray, weights: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """(case id, cosine) of the `limit` best documents for a weighed query."""
         n = self.n_docs

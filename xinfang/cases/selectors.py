@@ -46,6 +46,7 @@ class LedgerFilter:
     statuses: list[str] = field(default_factory=list)
     topic_id: int | None = None
     region_id: int | None = None
+    region_exact: bool = False  # the place is the region itself, not a place under it
     unit_id: int | None = None  # received by or responsible: the unit's whole workload
     responsible_id: int | None = None  # 责任单位 only (statistics by unit drill down here)
     unassigned: bool = False  # no responsible unit yet
@@ -79,7 +80,9 @@ def ledger_cases(user: User, filters: LedgerFilter) -> QuerySet[Case]:
             | Q(topic__parent_id=filters.topic_id)
             | Q(topic__parent__parent_id=filters.topic_id)
         )
-    if filters.region_id:
+    if filters.region_id and filters.region_exact:
+        cases = cases.filter(place_region_id=filters.region_id)
+    elif filters.region_id:
         region = Organisation.objects.filter(pk=filters.region_id).first()
         if region is not None:
             region_ids = Organisation.objects.filter(path__startswith=region.path).values_list(

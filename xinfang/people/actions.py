@@ -80,6 +80,9 @@ def do_record_petitioner(data: PetitionerInput) -> Petitioner:
             known.add(digest)
     if (petitioner.name, petitioner.address_cipher) != keys_before or not petitioner.match_keys.exists():
         do_index_match_keys(petitioner, petitioner.name, crypto.decrypt(petitioner.address_cipher))
+    if data.address:
+        # A known person at a new address: findable there too (the recorded address stays).
+        do_add_match_keys(petitioner, petitioner.name or data.name, data.address)
     return petitioner
 
 
@@ -117,6 +120,16 @@ def do_backfill_match_keys(*, batch: int = 2000) -> int:
                 for digest in sorted(match_key_digests(name, crypto.decrypt(cipher)))
             )
         done += len(missing)
+
+
+def do_add_match_keys(petitioner: Petitioner, name: str, address: str) -> None:
+    PetitionerMatchKey.objects.bulk_create(
+        (
+            PetitionerMatchKey(petitioner=petitioner, digest=digest)
+            for digest in match_key_digests(name, address)
+        ),
+        ignore_conflicts=True,
+    )
 
 
 def do_index_match_keys(petitioner: Petitioner, name: str, address: str) -> None:

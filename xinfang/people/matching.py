@@ -153,8 +153,16 @@ def address_similarity(a: str, b: str) -> float:
     return max(fuzz.ratio(a, b), fuzz.partial_ratio(a, b) if min(len(a), len(b)) >= 6 else 0.0) / 100
 
 
-def person_similarity(name: str, address: str, other_name: str, other_address: str) -> PersonMatch:
-    """How surely two records without a shared ID number or phone are one person."""
+PLACE_KEY_SCORE = 0.8  # how near a place that only a matching key vouches for counts
+
+
+def person_similarity(
+    name: str, address: str, other_name: str, other_address: str, *, same_place_on_record: bool = False
+) -> PersonMatch:
+    """How surely two records without a shared ID number or phone are one person.
+
+    `same_place_on_record`: the other person was once registered at this address's place (a
+    matching key says so) though their recorded address is another one: they moved."""
     name_score, name_reason = name_similarity(name, other_name)
     if name_score < 0.6:
         return PersonMatch(0.0, ())
@@ -164,6 +172,9 @@ def person_similarity(name: str, address: str, other_name: str, other_address: s
         reasons.append("住址相同")
     elif address_score >= 0.7:
         reasons.append("住址相近")
+    elif same_place_on_record and name_score >= 0.85:
+        reasons.append("曾在同一地点登记")
+        address_score = PLACE_KEY_SCORE
     else:
         # A name alone is not a person: many people share one.
         return PersonMatch(round(name_score * 0.5, 3), tuple(reasons))

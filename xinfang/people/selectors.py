@@ -65,7 +65,10 @@ def _by_name_and_address(name: str, address: str, *, exclude: set[int]) -> list[
     for pk, other_name, cipher in Petitioner.objects.filter(pk__in=ids).values_list(
         "pk", "name", "address_cipher"
     ):
-        match = matching.person_similarity(name, address, other_name, crypto.decrypt(cipher))
+        # Every candidate shares a name-and-place key with this person.
+        match = matching.person_similarity(
+            name, address, other_name, crypto.decrypt(cipher), same_place_on_record=True
+        )
         if match.is_match:
             candidates.append(PersonCandidate(pk, match.score, match.reasons))
     return candidates

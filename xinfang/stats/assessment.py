@@ -163,6 +163,7 @@ def assess(user: User, period: Period) -> Assessment:
     appealed = Appeal.objects.filter(case_id=OuterRef("pk"))
     # Came back: a later case of one of the same petitioners.
     later = CaseParty.objects.filter(
+        case__in=visible,  # a later case the user cannot see must not show through a rate
         petitioner_id__in=CaseParty.objects.filter(case_id=OuterRef(OuterRef("pk"))).values("petitioner_id"),
         case__received_at__gt=OuterRef(OuterRef("received_at")),
     )

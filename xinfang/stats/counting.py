@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Case as Case_
+from django.db.models import Count, F, Q, QuerySet, Sum, Value, When
 from django.urls import reverse
 
 from xinfang.cases import states
@@ -174,6 +175,7 @@ GROUPING_SETS: dict[str, tuple[str, ...]] = {
     "unit": ("responsible_org_id",),
     "status": ("status",),
 }
+IN_PERSON_HEADS = Sum("head_count", filter=Q(channel__in=IN_PERSON_CHANNELS))
 GROUPED_COLUMNS = tuple(dict.fromkeys(column for columns in GROUPING_SETS.values() for column in columns))
 
 
@@ -181,10 +183,17 @@ def _grouped(cases: QuerySet[Case]) -> Iterator[tuple[str, dict[str, object], in
     """(grouping set, its key columns, cases, persons) for every group of every set."""
     if connection.vendor != "postgresql":
         for name, columns in GROUPING_SETS.items():
-            for item in cases.values(*columns).annotate(n=Count("id"), persons=Sum("head_count")):
+            for item in cases.values(*columns).annotate(n=Count("id"), persons=IN_PERSON_HEADS):
                 yield name, {column: item[column] for column in columns}, item["n"], int(item["persons"] or 0)
         return
-    inner_sql, params = cases.values(*GROUPED_COLUMNS, "head_count").query.sql_with_params()
+    # 人次 are people who came in person: a letter signed by thirty is one piece, not thirty visitors.
+    inner_sql, params = (
+        cases.annotate(
+            visitors=Case_(When(channel__in=list(IN_PERSON_CHANNELS), then=F("head_count")), default=Value(0))
+        )
+        .values(*GROUPED_COLUMNS, "visitors")
+        .query.sql_with_params()
+    )
     column_list = ", ".join(GROUPED_COLUMNS)
     sets = ", ".join("(" + ", ".join(names) + ")" for names in GROUPING_SETS.values())
     # GROUPING(...) has a 1 bit for each column a row is not grouped by, leftmost column highest.
@@ -196,7 +205,7 @@ def _grouped(cases: QuerySet[Case]) -> Iterator[tuple[str, dict[str, object], in
     # Only constant column names and Django's own compiled query go into the text; every value
     # is a parameter.
     sql = (
-        f"SELECT {column_list}, GROUPING({column_list}) AS grouping_mask, COUNT(*), SUM(head_count) "  # noqa: S608
+        f"SELECT {column_list}, GROUPING({column_list}) AS grouping_mask, COUNT(*), SUM(visitors) "  # noqa: S608
         f"FROM ({inner_sql}) AS period_cases GROUP BY GROUPING SETS ({sets})"
     )
     with connection.cursor() as cursor:
@@ -283,21 +292,24 @@ def _headline_values(rows: list[Row]) -> dict[str, int]:
     }
 
 
-def _roll_up(user: User, region_ids: Iterable[int | None]) -> dict[int, int]:
+def _roll_up(user: User, region_ids: Iterable[int | None]) -> tuple[dict[int, int], set[int]]:
     """Each place region -> the part of the user's territory directly under its root (a county's
-    townships), so the table has a row per township, not per village."""
+    townships), so the table has a row per township, not per village; and the regions that stand
+    for themselves only (the territory itself, a place outside it), whose links list exactly."""
     root = scope_root(user)
     ids = {region for region in region_ids if region}
     if root is None or not ids:
-        return {}
+        return {}, set()
     paths = dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "path"))
-    mapped = {}
+    mapped, exact = {}, set()
     for region, path in paths.items():
         parts = [int(part) for part in path.strip("/").split("/")]
-        mapped[region] = (
-            parts[root.depth + 1] if len(parts) > root.depth + 1 and path.startswith(root.path) else region
-        )
-    return mapped
+        if path.startswith(root.path) and len(parts) > root.depth + 1:
+            mapped[region] = parts[root.depth + 1]
+        else:
+            mapped[region] = region
+            exact.add(region)
+    return mapped, exact
 
 
 def _key(dimension: str, row: Row, regions: dict[int, int]) -> object:
@@ -330,9 +342,12 @@ def _labels(dimension: str, keys: Iterable[object]) -> dict[object, str]:
     return labels
 
 
-def _narrower(dimension: str, key: object) -> dict[str, object]:
+def _narrower(dimension: str, key: object, exact_regions: set[int]) -> dict[str, object]:
     if dimension == "unit":
         return {"unassigned": "on"} if key == UNASSIGNED else {"responsible": key}
+    if dimension == "region" and key in exact_regions:
+        # Cases placed at the territory itself (the county), not under it: their own row.
+        return {"region": key, "region_exact": "on"}
     return {dimension: key}
 
 
@@ -353,7 +368,7 @@ def statistics(user: User, scope: Scope, period: Period) -> Statistics:
             previous=values[1][key],
             last_year=values[2][key],
         )
-    regions = _roll_up(
+    regions, exact_regions = _roll_up(
         user, (row.region for rows in (current, previous, last_year) for row in rows["region"])
     )
     for dimension in DIMENSIONS:
@@ -374,7 +389,7 @@ def statistics(user: User, scope: Scope, period: Period) -> Statistics:
                 label=labels.get(key, "—"),
                 cases=tallies[0][key][0],
                 persons=tallies[0][key][1],
-                link=scope.ledger_link(period, **_narrower(dimension, key)),
+                link=scope.ledger_link(period, **_narrower(dimension, key, exact_regions)),
                 previous=tallies[1].get(key, [0, 0])[0],
                 last_year=tallies[2].get(key, [0, 0])[0],
             )

@@ -31,6 +31,11 @@ def territories() -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=[p for p in parents if p]))
 
 
+def history_start(start: date, end: date) -> date:
+    """The first day read: the baseline windows before the window, and a day to spare."""
+    return start - timedelta(days=BASELINE_WINDOWS * ((end - start).days + 1) + 1)
+
+
 def territory_messages(
     territory: Organisation, start: date, end: date
 ) -> tuple[list[Message], dict[str, int]]:
@@ -41,9 +46,7 @@ def territory_messages(
     subtree = Q(receiving_org__path__startswith=territory.path) | Q(
         responsible_org__path__startswith=territory.path
     )
-    since = timezone.make_aware(
-        datetime.combine(start - timedelta(days=2 * (end - start).days + 2), time.min)
-    )
+    since = timezone.make_aware(datetime.combine(history_start(start, end), time.min))
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
     rows = (
         Case.objects.filter(subtree, received_at__gte=since, received_at__lt=until)
@@ -83,7 +86,10 @@ def do_refresh_hotspots(territory: Organisation, today: date) -> list[HotspotEnt
     found = []
     if messages:
         now = datetime.combine(end, time.max).strftime(TIME_FORMAT)
-        found = backend("hotspots").hotspots(messages, now=now, window_days=WINDOW_DAYS, top=TOP)
+        since = datetime.combine(history_start(start, end), time.min).strftime(TIME_FORMAT)
+        found = backend("hotspots").hotspots(
+            messages, now=now, window_days=WINDOW_DAYS, top=TOP, history_from=since
+        )
     entries = [
         HotspotEntry(
             territory=territory,

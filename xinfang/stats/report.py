@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt
 
 from xinfang.analysis.interfaces import Hotspot, Message
 from xinfang.analysis.registry import backend
-from xinfang.cases.models import IN_PERSON_CHANNELS
+from xinfang.cases.models import IN_PERSON_CHANNELS, Category
 from xinfang.cases.selectors import ledger_cases
 from xinfang.core.clock import chinese_date, now
 from xinfang.orgs.models import User
@@ -120,7 +120,12 @@ def monthly_trend(user: User, scope: Scope, period: Period) -> list[tuple[str, i
 
 
 def _hotspot_messages(user: User, scope: Scope, period: Period) -> list[Message]:
-    cases = ledger_cases(user, scope.ledger_filter(period)).order_by("received_at")
+    # Accusations are confidential (条例 Art.30): never part of a hot spot in a report.
+    cases = (
+        ledger_cases(user, scope.ledger_filter(period))
+        .exclude(category=Category.ACCUSATION)
+        .order_by("received_at")
+    )
     rows = cases.values_list(
         "number", "title", "facts", "request", "place_address", "received_at", "parties__petitioner_id"
     )

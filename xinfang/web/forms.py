@@ -315,6 +315,7 @@ class LedgerFilterForm(forms.Form):
         label="责任单位", queryset=Organisation.objects.none(), required=False, empty_label="全部"
     )
     unassigned = forms.BooleanField(label="尚无责任单位", required=False)
+    region_exact = forms.BooleanField(label="仅限本级", required=False)
     collective = forms.NullBooleanField(
         label="集体访",
         required=False,
@@ -357,6 +358,15 @@ class LedgerFilterForm(forms.Form):
         self.fields["region"].queryset = regions_in_scope(user)  # type: ignore[attr-defined]
         self.fields["unit"].queryset = orgs_in_scope(user)  # type: ignore[attr-defined]
         self.fields["responsible"].queryset = orgs_in_scope(user)  # type: ignore[attr-defined]
+        # A statistics link may name a place or unit outside the user's own subtree (a case
+        # transferred to another county; a department's cases placed in townships). The list is
+        # still only what the user may see (cases_visible_to); an unknown value would otherwise
+        # be dropped and the list widened to everything.
+        for name in ("region", "responsible"):
+            asked = self.data.get(name) if self.is_bound else None
+            if asked and str(asked).isdigit():
+                field = self.fields[name]
+                field.queryset = field.queryset | Organisation.objects.filter(pk=int(asked))  # type: ignore[attr-defined]
         add_bootstrap_classes(self)
 
     def clean(self) -> dict[str, Any]:
@@ -382,6 +392,7 @@ class LedgerFilterForm(forms.Form):
             statuses=data.get("status") or [],
             topic_id=data.get("topic"),
             region_id=data["region"].pk if data.get("region") else None,
+            region_exact=bool(data.get("region_exact")),
             unit_id=data["unit"].pk if data.get("unit") else None,
             responsible_id=data["responsible"].pk if data.get("responsible") else None,
             unassigned=bool(data.get("unassigned")),
