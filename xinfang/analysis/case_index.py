@@ -108,16 +108,16 @@ class CaseIndex:
             if not self.truncated:
                 self.truncated = True
                 _queue_rebuild()
+        # Ids first (a few hundred integers), then the texts of only the cases not yet indexed.
+        recent = np.fromiter(Case.objects.filter(pk__gt=floor).values_list("pk", flat=True), np.int64)
+        fresh = recent[~self._snapshot.contains_each(recent)]
+        missing = [pk for pk in fresh.tolist() if pk not in self._delta_ids]
         rows = (
-            Case.objects.filter(pk__gt=floor)
-            .exclude(pk__in=[pk for pk in self._delta_ids if pk > floor])
-            .order_by("pk")
-            .values_list("pk", *TEXT_FIELDS)
+            Case.objects.filter(pk__in=missing).order_by("pk").values_list("pk", *TEXT_FIELDS)
+            if missing
+            else []
         )
-        in_snapshot = self._snapshot.contains
-        documents = [
-            _vector_of_row(row) for row in rows.iterator(chunk_size=BATCH) if not in_snapshot(row[0])
-        ]
+        documents = [_vector_of_row(row) for row in rows]
         if documents:
             self._delta.add(documents)
             self._delta_ids.update(case_id for case_id, _, _ in documents)

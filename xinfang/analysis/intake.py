@@ -37,7 +37,7 @@ from xinfang.documents.kinds import DocumentKind
 from xinfang.documents.models import CaseDocument
 from xinfang.orgs.models import Organisation, OrgKind, User
 from xinfang.orgs.scoping import competent_territory, is_skip_level, scope_root
-from xinfang.people.selectors import same_person_candidates
+from xinfang.people.selectors import PHONE_SCORE, same_person_candidates
 
 # Same matter: similar enough on its own, or similar and about the same place or accused.
 SAME_MATTER_ALONE = 0.55
@@ -47,6 +47,7 @@ CANDIDATES = 300  # from the index, before scoping
 DETAILED = 20  # candidates looked at closely (place, accused, answers); the unit vote uses them all
 SHOWN = 5
 PERSON_CASES = 50  # earlier cases of the people found, read per tier of certainty
+EXACT_PERSON_SCORE = PHONE_SCORE  # an ID number or a phone: the first tier
 UNIT_NEIGHBOURS = 20
 UNIT_SUGGESTIONS = 3
 SAME_PLACE_WEIGHT = 1.5
@@ -282,13 +283,14 @@ def _same_person_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCas
         return []
     # The surest matches first (an ID number or a phone before a sound-alike name), each tier
     # read apart, so a common sound-alike's many cases cannot push a certain match out.
-    by_score: dict[float, list[int]] = defaultdict(list)
-    for petitioner_id, (score, _) in reasons_of.items():
-        by_score[score].append(petitioner_id)
+    exact = [pk for pk, (score, _) in reasons_of.items() if score >= EXACT_PERSON_SCORE]
+    fuzzy = [pk for pk, (score, _) in reasons_of.items() if score < EXACT_PERSON_SCORE]
     cases: list[Case] = []
-    for score in sorted(by_score, reverse=True):
+    for tier in (exact, fuzzy):
+        if not tier:
+            continue
         cases += (
-            visible.filter(parties__petitioner_id__in=by_score[score])
+            visible.filter(parties__petitioner_id__in=tier)
             .exclude(pk__in=[case.pk for case in cases])
             .select_related("responsible_org__parent", "receiving_org__parent")
             .prefetch_related("parties")

@@ -95,9 +95,12 @@ class Snapshot:
     def idf(self) -> np.ndarray:
         return idf_of(self.df, self.n_docs)
 
-    def contains(self, case_id: int) -> bool:
-        position = int(np.searchsorted(self.case_ids, case_id))
-        return position < self.case_ids.size and int(self.case_ids[position]) == case_id
+    def contains_each(self, case_ids: np.ndarray) -> np.ndarray:
+        """For each case id, whether the snapshot holds it (a boolean array)."""
+        if self.case_ids.size == 0 or case_ids.size == 0:
+            return np.zeros(case_ids.size, bool)
+        positions = np.minimum(np.searchsorted(self.case_ids, case_ids), self.case_ids.size - 1)
+        return np.asarray(self.case_ids[positions] == case_ids)
 
     def search(self, ids: np.ndarray, weights: np.ndarray, limit: int) -> list[tuple[int, float]]:
         """(case id, cosine) of the `limit` best documents for a weighed query."""
