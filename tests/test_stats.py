@@ -447,3 +447,22 @@ def test_links_list_exactly_for_the_territory_itself_and_places_outside_the_scop
     housing = statistics(make_user(tree.housing, Role.HANDLER), Scope(), month(2026, 3))
     assert housing.headline["total"].value == 2
     assert sorted(row.cases for row in housing.breakdowns["region"]) == [1, 1]
+
+
+def test_hot_issue_profile_for_the_cause_analysis(tree: OrgTree, county) -> None:  # type: ignore[no-untyped-def]
+    from xinfang.analysis.interfaces import Hotspot
+    from xinfang.stats.report import hotspot_profiles
+
+    letters = [county["letter_1"], county["letter_2"]]
+    Case.objects.filter(pk=letters[0].pk).update(responsible_org=tree.housing, is_repeat=True)
+    spot = Hotspot(
+        rank=1, place="宝石社区", period="", heat=1.0, ids=tuple(c.number for c in letters), summary=""
+    )
+    profile = hotspot_profiles(county["registrar"], [spot])[1]
+    topic = (
+        Case.objects.select_related("topic__parent__parent").get(pk=letters[0].pk).topic.parent.parent.name
+    )  # type: ignore[union-attr]
+    assert f"2件属“{topic}”类问题" in profile and "重复信访1件" in profile and "西湖区住建局" not in profile
+    assert "住建局" in profile
+    # Someone who may see none of the cases learns nothing from the profile.
+    assert hotspot_profiles(make_user(tree.township_b, Role.HANDLER), [spot]) == {}

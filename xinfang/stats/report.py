@@ -9,8 +9,9 @@ Sections: 一、总体情况 (the sentences offices write, with 同比 and 环�
 """
 
 import io
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import docx
@@ -24,6 +25,7 @@ from docx.shared import Cm, Pt
 
 from xinfang.analysis.interfaces import Hotspot, Message
 from xinfang.analysis.registry import backend
+from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import IN_PERSON_CHANNELS, Category
 from xinfang.cases.selectors import ledger_cases
 from xinfang.core.clock import chinese_date, now
@@ -50,6 +52,8 @@ class ReportData:
     assessment: Assessment
     hotspots: list[Hotspot]
     trend: list[tuple[str, int, int]]  # month label, cases, visit persons
+    # Per hot spot (by rank): what its cases are about and who handles them, for the cause analysis.
+    hotspot_profiles: dict[int, str] = field(default_factory=dict)
 
 
 def overview_sentences(stats: Statistics) -> list[str]:
@@ -161,14 +165,44 @@ def report_data(user: User, scope: Scope, period: Period) -> ReportData:
         stats = statistics(user, scope, period)
         assessment = assess(user, period)
         trend = monthly_trend(user, scope, period)
+        found = hotspots.result()
         return ReportData(
             office=user.organisation.full_name if user.organisation else "",
             period=period,
             stats=stats,
             assessment=assessment,
-            hotspots=hotspots.result(),
+            hotspots=found,
             trend=trend,
+            hotspot_profiles=hotspot_profiles(user, found),
         )
+
+
+def hotspot_profiles(user: User, spots: list[Hotspot]) -> dict[int, str]:
+    """For each hot spot: the kind of problem its cases were classified as, how many were repeat
+    petitions, and the units handling them — the facts a cause analysis starts from."""
+    numbers = {number for spot in spots for number in spot.ids}
+    if not numbers:
+        return {}
+    rows = {
+        number: (topic, repeat, unit)
+        for number, topic, repeat, unit in cases_visible_to(user)
+        .filter(number__in=numbers)
+        .values_list("number", "topic__parent__parent__name", "is_repeat", "responsible_org__name")
+    }
+    profiles = {}
+    for spot in spots:
+        found = [rows[number] for number in spot.ids if number in rows]
+        if not found:
+            continue
+        topic, topic_count = Counter(topic for topic, _, _ in found).most_common(1)[0]
+        units = [unit for unit, _ in Counter(unit for _, _, unit in found if unit).most_common(2)]
+        repeats = sum(1 for _, repeat, _ in found if repeat)
+        text = f"从分类看，{topic_count}件属“{topic}”类问题"
+        if repeats:
+            text += f"，其中重复信访{repeats}件，说明前期答复未能化解"
+        text += f"；目前由{'、'.join(units)}办理。" if units else "；尚未确定责任单位。"
+        profiles[spot.rank] = text
+    return profiles
 
 
 def _set_font(run, name: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -286,6 +320,9 @@ def render_report(data: ReportData) -> bytes:
             if terms:
                 text += f"主要诉求集中在{terms}等方面"
                 text += "，呈上升趋势，需重点关注。" if spot.early_warning else "。"
+            profile = data.hotspot_profiles.get(spot.rank)
+            if profile:
+                text += profile
             _paragraph(document, text)
     else:
         _paragraph(document, "本期未发现同一地点相似信访事项集中反映的情况。")
