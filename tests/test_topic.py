@@ -1,5 +1,6 @@
-"""Topic and kind suggestions: keyword bootstrap, training (CSV and history), versioned models,
-`xinfang analysis train|evaluate`, the weekly job, and the kind rules (table-driven)."""
+"""Topic and kind suggestions: keyword bootstrap, the model (documents, neighbour vote), training
+(CSV and history), versioned models, `xinfang analysis train|evaluate`, the weekly job, and the
+kind rules (table-driven)."""
 
 import csv
 import json
@@ -9,15 +10,31 @@ from dataclasses import replace
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from scipy.sparse import csr_matrix
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import normalize
+from sklearn.svm import LinearSVC
 
 from xinfang.analysis import model_store
 from xinfang.analysis.backends.kind import LEGAL_ROUTE, RuleKindSuggester
 from xinfang.analysis.backends.topic import RULES_VERSION, topics_for
 from xinfang.analysis.registry import backend, forget_backends
 from xinfang.analysis.tasks import retrain_topic_model, retrain_topic_model_weekly
+from xinfang.analysis.topic_model import (
+    NEIGHBOUR_FEATURES,
+    TopicModel,
+    build_pipeline,
+    fit_topic_model,
+    neighbour_index,
+    neighbour_votes,
+    raw_document,
+    segmented_document,
+)
 from xinfang.cases.actions.register import do_register_case
 from xinfang.orgs.roles import Role
 from xinfang.testing.factories import OrgTree, leaf_topic, make_user, registration_input
@@ -166,6 +183,55 @@ def test_evaluate_reads_excel_csv_in_gb18030(tmp_path: Path) -> None:
     gbk.write_bytes(train.read_text(encoding="utf-8").encode("gb18030"))
     result = run_command("evaluate", "--train", str(gbk), "--test", str(raw_csv(tmp_path / "test.csv")))
     assert result["n_train"] == 45 and result["macro_f1"] >= 0.9
+
+
+# --- the model: documents, the neighbour vote, models stored before it ----------------------------
+
+
+def training_documents(per_label: int = 15, seed: int = 1) -> tuple[list[str], list[str]]:
+    rng = random.Random(seed)
+    pairs = [(" ".join(sample_text(rng, label)), label) for label in VOCABULARY for _ in range(per_label)]
+    return [document for document, _ in pairs], [label for _, label in pairs]
+
+
+def test_a_raw_message_and_its_segmented_form_make_the_same_document() -> None:
+    # The training file's form: jieba tokens, punctuation gone, traditional spelling and
+    # Excel's "_x000D_" (a line break inside a cell) left as they were.
+    segmented = "小区 物业 乱收 停车费 業主 多次 反映 物業 仍然 亂收 停車費 _x000D_ 請求 盡快 處理"
+    raw = raw_document("小区物业乱收停车费", "業主多次反映，物業仍然亂收停車費！_x000D_\n請求盡快處理。")
+    assert raw == segmented_document(segmented)
+    assert "x000d" not in raw and raw.startswith("小区 物业 乱收 停车费 业主")
+    model = fit_topic_model(*training_documents())
+    assert (model.features(raw) != model.features(segmented_document(segmented))).nnz == 0
+
+
+def test_the_neighbour_vote_weighs_the_closest_documents_most() -> None:
+    training = normalize(csr_matrix(np.array([[1, 0, 0], [1, 0.2, 0], [0, 1, 0.1], [0, 0, 1]], np.float32)))
+    index = neighbour_index(training)
+    queries = csr_matrix(np.array([[1, 0.1, 0], [0, 0, 0]], np.float32))
+    votes = neighbour_votes(queries, index, np.array([0, 0, 1, 1]), 2)
+    assert votes[0, 0] > 0.95 and abs(votes[0].sum() - 1) < 1e-6
+    assert votes[1].tolist() == [0, 0]  # like no training document: no vote
+    # only each document's heaviest features are kept, at length 1
+    wide = csr_matrix(np.arange(1, NEIGHBOUR_FEATURES + 51, dtype=np.float32).reshape(1, -1))
+    kept = neighbour_index(wide).T.tocsr()
+    assert kept.nnz == NEIGHBOUR_FEATURES and kept.indices.min() == 50
+    assert abs(float(kept.multiply(kept).sum()) - 1) < 1e-5
+
+
+def test_a_model_stored_before_the_neighbour_vote_still_suggests() -> None:
+    documents, labels = training_documents()
+    new = build_pipeline()
+    old = Pipeline(
+        [
+            ("features", new.named_steps["features"]),
+            ("classifier", CalibratedClassifierCV(LinearSVC(C=0.3), cv=3, ensemble=False)),
+        ]
+    ).fit(documents, labels)
+    model = TopicModel(old)
+    ranked = model.rank("化工厂 偷排 污水 臭味")
+    assert ranked[0][0] == "环境保护" and abs(sum(p for _, p in ranked) - 1) < 1e-6
+    assert set(model.evidence("化工厂 偷排 污水 臭味", "环境保护")) <= {"化工厂", "偷排", "污水", "臭味"}
 
 
 # --- train from a CSV: a versioned model the backend then uses ----------------------------------

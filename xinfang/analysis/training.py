@@ -10,9 +10,12 @@ History: the newest settings.ANALYSIS_TRAIN_MAX_CASES cases (title, facts and re
 labelled with their topic's first-level name; merged cases are left out (the case they
 were merged into carries the matter), and so are first-level classes with fewer than
 MIN_LABEL_SAMPLES cases. This is a system job, not a user's view, so it reads cases
-without cases.access: the model keeps word weights, not texts, its vocabulary holds only
-words seen in at least two cases (min_df), and a suggestion's reason quotes only words of
-the text being classified, so nothing of a case reaches a user who may not see it.
+without cases.access: the model keeps word weights and, for the neighbour vote, each case's
+100 heaviest features with its class (never its text; words and character n-grams of the
+vocabulary only, each seen in at least two cases: min_df), and a suggestion shows
+probabilities and a reason quoting only words of the text being classified, so nothing
+of a case reaches a user who may not see it. The model file is as confidential as the
+cases (model_store: under XINFANG_VAR_DIR, nothing served).
 """
 
 import logging
@@ -28,6 +31,7 @@ from xinfang.analysis import model_store
 from xinfang.analysis.registry import forget_backends
 from xinfang.analysis.topic_model import (
     CALIBRATION_FOLDS,
+    NEIGHBOURS,
     LabelledDocuments,
     fit_topic_model,
     raw_document,
@@ -84,7 +88,8 @@ def train_and_store(
             "fit_seconds": round(fit_seconds, 2),
             "total_seconds": round(time.perf_counter() - started, 2),
             "features": "content-word unigrams + char_wb 1-3, both min_df 2, TF-IDF sublinear; "
-            f"LinearSVC, sigmoid calibration ({CALIBRATION_FOLDS}-fold)",
+            f"LinearSVC + vote of the {NEIGHBOURS} nearest cases, combined by logistic regression "
+            f"on {CALIBRATION_FOLDS}-fold out-of-fold values",
             **(extra or {}),
         },
     )
