@@ -20,6 +20,7 @@ from xinfang.testing.factories import TEST_PASSWORD, OrgTree, make_id_number, ma
 NOISE_TITLE = "宝石社区工地夜间施工噪音扰民"
 NOISE_FACTS = "宝石社区旁边的工地每天晚上施工到凌晨两点，打桩机噪音很大，老人孩子无法休息。"
 NOISE_REQUEST = "请求有关部门制止夜间施工，整治噪音扰民。"
+NOISE = {"title": NOISE_TITLE, "facts": NOISE_FACTS, "request": NOISE_REQUEST}
 
 
 def person(name: str, address: str, seq: int, phone: str) -> PartyInput:
@@ -55,9 +56,7 @@ def test_same_person_by_id_number_with_earlier_answer_and_consequence(
     earlier = register_case(
         registrar,
         tree.township_a,
-        title=NOISE_TITLE,
-        facts=NOISE_FACTS,
-        request=NOISE_REQUEST,
+        **NOISE,
         parties=[person("王小明", "西湖区宝石社区5幢301室", 501, "13700000001")],
     )
     data = registration_post(
@@ -103,9 +102,7 @@ def test_same_matter_by_another_person_and_topic_suggestions(
     earlier = register_case(
         registrar,
         tree.township_a,
-        title=NOISE_TITLE,
-        facts=NOISE_FACTS,
-        request=NOISE_REQUEST,
+        **NOISE,
         parties=[person("赵六", "宝石社区1幢", 503, "13700000003")],
     )
     unrelated = register_case(
@@ -126,7 +123,7 @@ def test_same_matter_by_another_person_and_topic_suggestions(
 
 
 def test_suggestions_change_nothing(client: Client, tree: OrgTree, registrar) -> None:  # type: ignore[no-untyped-def]
-    register_case(registrar, tree.township_a, title=NOISE_TITLE, facts=NOISE_FACTS, request=NOISE_REQUEST)
+    register_case(registrar, tree.township_a, **NOISE)
     before = (Case.objects.count(), CaseEvent.objects.count(), AcceptedSuggestion.objects.count())
     panel(client, registration_post(tree.township_a, title=NOISE_TITLE, facts=NOISE_FACTS))
     assert (Case.objects.count(), CaseEvent.objects.count(), AcceptedSuggestion.objects.count()) == before
@@ -137,16 +134,12 @@ def test_accepting_suggestions_is_recorded_with_the_version(client: Client, tree
     earlier = register_case(
         registrar,
         tree.township_a,
-        title=NOISE_TITLE,
-        facts=NOISE_FACTS,
-        request=NOISE_REQUEST,
+        **NOISE,
         parties=[person("赵六", "宝石社区1幢", 505, "13700000005")],
     )
     data = registration_post(
         tree.township_a,
-        title=NOISE_TITLE,
-        facts=NOISE_FACTS,
-        request=NOISE_REQUEST,
+        **NOISE,
         petitioners=[{"role": "principal", "name": "孙八", "address": "北山街道"}],
         token="tok-accept",
     )
@@ -229,9 +222,7 @@ def test_suggestions_never_reveal_a_case_the_user_may_not_see(client: Client, tr
     neighbour = register_case(
         make_user(tree.township_b, Role.REGISTRAR, "west_reg"),
         tree.township_b,
-        title=NOISE_TITLE,
-        facts=NOISE_FACTS,
-        request=NOISE_REQUEST,
+        **NOISE,
         parties=[person("举报人甲", "宝石社区2幢", 507, "13700000007")],
     )
     make_user(tree.housing, Role.REGISTRAR, "housing_reg")
@@ -257,9 +248,7 @@ def test_suggestions_never_reveal_a_case_the_user_may_not_see(client: Client, tr
 
 
 def test_case_page_panel_lists_similar_earlier_cases(client: Client, tree: OrgTree, registrar) -> None:  # type: ignore[no-untyped-def]
-    earlier = register_case(
-        registrar, tree.township_a, title=NOISE_TITLE, facts=NOISE_FACTS, request=NOISE_REQUEST
-    )
+    earlier = register_case(registrar, tree.township_a, **NOISE)
     later = register_case(
         registrar,
         tree.township_a,

@@ -373,7 +373,7 @@ def _units_from_topic(user: User, draft: Draft, topics: list[Suggestion]) -> lis
         return []
     first_level = topics[0].value.split(" › ")[0]
     words = TOPIC_DEPARTMENTS.get(first_level, ())
-    territory = _county_of(draft.place_region) or scope_root(user)
+    territory = competent_territory(draft.place_region) if draft.place_region else scope_root(user)
     if not words or territory is None:
         return []
     departments = Organisation.objects.filter(
@@ -385,10 +385,6 @@ def _units_from_topic(user: User, draft: Draft, topics: list[Suggestion]) -> lis
                 reason = f"尚无可参照的历史案件：“{first_level}”类事项通常由{department.full_name}办理"
                 return [Suggestion(str(department.pk), department.full_name, 0.3, reason)]
     return []
-
-
-def _county_of(region: Organisation | None) -> Organisation | None:
-    return competent_territory(region) if region is not None else None
 
 
 def _risks(user: User, draft: Draft, earlier_cases: int) -> list[RiskSignal]:

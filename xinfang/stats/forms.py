@@ -13,13 +13,9 @@ from xinfang.orgs.models import Organisation, User
 from xinfang.orgs.scoping import orgs_in_scope, regions_in_scope
 from xinfang.stats.counting import Scope
 from xinfang.stats.periods import KIND_LABELS, Period, PeriodKind, month, quarter, year
+from xinfang.web.forms import OrgChoiceField
 
 EARLIEST_YEAR = 2000
-
-
-class OrgField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Organisation) -> str:  # type: ignore[override]
-        return obj.full_name
 
 
 class StatsForm(forms.Form):
@@ -30,10 +26,10 @@ class StatsForm(forms.Form):
     number = forms.IntegerField(label="月份/季度", required=False, min_value=1, max_value=12)
     date_from = forms.DateField(label="自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    region = OrgField(
+    region = OrgChoiceField(
         label="问题发生地", queryset=Organisation.objects.none(), required=False, empty_label="全部"
     )
-    responsible = OrgField(
+    responsible = OrgChoiceField(
         label="责任单位", queryset=Organisation.objects.none(), required=False, empty_label="全部"
     )
     category = forms.MultipleChoiceField(

@@ -9,7 +9,7 @@ the case links they follow are filtered through cases.access again.
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from xinfang.analysis.interfaces import Message
@@ -48,9 +48,15 @@ def territory_messages(
     )
     since = timezone.make_aware(datetime.combine(history_start(start, end), time.min))
     until = timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min))
+    return case_messages(Case.objects.filter(subtree, received_at__gte=since, received_at__lt=until))
+
+
+def case_messages(cases: QuerySet[Case]) -> tuple[list[Message], dict[str, int]]:
+    """Cases as the hot-spot finder's messages (id = case number, the first petitioner as the
+    writer, place, facts and request as the text), oldest first, and each number's case id.
+    Accusations are left out: confidential (条例 Art.30), never a public matter of a place."""
     rows = (
-        Case.objects.filter(subtree, received_at__gte=since, received_at__lt=until)
-        .exclude(category=Category.ACCUSATION)
+        cases.exclude(category=Category.ACCUSATION)
         .order_by("received_at")
         .values_list(
             "pk",

@@ -26,13 +26,14 @@ from docx.shared import Cm, Pt
 from xinfang.analysis.interfaces import Hotspot, Message
 from xinfang.analysis.registry import backend
 from xinfang.cases.access import cases_visible_to
-from xinfang.cases.models import IN_PERSON_CHANNELS, Category
+from xinfang.cases.models import IN_PERSON_CHANNELS
 from xinfang.cases.selectors import ledger_cases
 from xinfang.core.clock import chinese_date, now
 from xinfang.orgs.models import User
 from xinfang.stats.assessment import RATE_LABELS, Assessment, assess
 from xinfang.stats.charts import bar_chart, cjk_font, trend_chart
 from xinfang.stats.counting import Scope, Statistics, statistics
+from xinfang.stats.hotspots import TIME_FORMAT, case_messages
 from xinfang.stats.periods import Period, PeriodKind, month, rate_text
 
 BODY_FONT = "仿宋_GB2312"
@@ -41,7 +42,6 @@ HEADING_FONT = "黑体"
 TREND_MONTHS = 12
 HOTSPOTS_IN_REPORT = 5
 TABLE_ROWS = 10
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 
 @dataclass
@@ -124,28 +124,7 @@ def monthly_trend(user: User, scope: Scope, period: Period) -> list[tuple[str, i
 
 
 def _hotspot_messages(user: User, scope: Scope, period: Period) -> list[Message]:
-    # Accusations are confidential (条例 Art.30): never part of a hot spot in a report.
-    cases = (
-        ledger_cases(user, scope.ledger_filter(period))
-        .exclude(category=Category.ACCUSATION)
-        .order_by("received_at")
-    )
-    rows = cases.values_list(
-        "number", "title", "facts", "request", "place_address", "received_at", "parties__petitioner_id"
-    )
-    messages: dict[str, Message] = {}
-    for number, title, facts, request, place_address, received_at, petitioner in rows.iterator():
-        messages.setdefault(
-            number,
-            Message(
-                id=number,
-                title=title,
-                text=f"{place_address}\n{facts}\n{request}",
-                user=str(petitioner or number),  # persons: the first petitioner of each case
-                time=timezone.localtime(received_at).strftime(TIME_FORMAT),
-            ),
-        )
-    return list(messages.values())
+    return case_messages(ledger_cases(user, scope.ledger_filter(period)))[0]
 
 
 def _find_hotspots(messages: list[Message], period: Period) -> list[Hotspot]:

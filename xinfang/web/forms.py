@@ -196,7 +196,7 @@ class RegistrationForm(forms.Form):
         return cleaned
 
 
-_PHONE_SPLIT = re.compile(r"[,，;；、\s]+")
+PHONE_SPLIT = re.compile(r"[,，;；、\s]+")
 
 
 class PetitionerForm(forms.Form):
@@ -230,7 +230,7 @@ class PetitionerForm(forms.Form):
 
     def clean_phones(self) -> list[str]:
         phones = []
-        for raw in _PHONE_SPLIT.split(self.cleaned_data["phones"].strip()):
+        for raw in PHONE_SPLIT.split(self.cleaned_data["phones"].strip()):
             if raw:
                 try:
                     phones.append(check_phone(raw))

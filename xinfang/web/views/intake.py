@@ -31,9 +31,9 @@ from xinfang.orgs.models import User
 from xinfang.orgs.roles import CAN_REGISTER
 from xinfang.orgs.scoping import regions_in_scope
 from xinfang.people.identity import normalise_id_number
+from xinfang.web.forms import PHONE_SPLIT
 from xinfang.web.views.common import current_user, login_required
 
-_PHONE_SPLIT = re.compile(r"[,，;；、\s]+")
 _PERSON_FIELD = re.compile(r"^p-(\d+)-(name|id_number|phones|address)$")
 MAX_PEOPLE = 20
 
@@ -57,7 +57,7 @@ def draft_from_form(user: User, data: Any) -> Draft:
         person = people.setdefault(int(match.group(1)), PersonDraft())
         value = str(data.get(key, "")).strip()[:200]
         if match.group(2) == "phones":
-            person.phones = [p for p in _PHONE_SPLIT.split(value) if p]
+            person.phones = [p for p in PHONE_SPLIT.split(value) if p]
         elif match.group(2) == "id_number":
             person.id_number = normalise_id_number(value) if len(normalise_id_number(value)) == 18 else ""
         else:

@@ -49,8 +49,7 @@ from xinfang.screening.selectors import (
 )
 from xinfang.web.errors import add_form_error
 from xinfang.web.views.common import current_user, login_required
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from xinfang.web.views.ledger import XLSX_TYPE
 
 
 def _page_number(request: HttpRequest) -> int:

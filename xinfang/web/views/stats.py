@@ -15,8 +15,8 @@ from xinfang.stats.forms import StatsForm
 from xinfang.stats.hotspots import hotspots_for
 from xinfang.stats.report import monthly_trend, render_report, report_data, report_filename
 from xinfang.web.views.common import current_user, login_required
+from xinfang.web.views.ledger import XLSX_TYPE
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
