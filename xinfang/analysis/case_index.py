@@ -174,7 +174,7 @@ def _init_worker(dictionary_words: list[str]) -> None:
     add_dictionary_words(dictionary_words)
 
 
-def rebuild_index(*, workers: int | None = None, progress: Any = None) -> Path:
+def rebuild_index(*, workers: int | None = None) -> Path:
     """Write a new snapshot of every case; returns its directory. Old snapshots are pruned.
 
     Segmenting is the slow part, so it runs in worker processes. They are spawned, not forked:
@@ -192,8 +192,6 @@ def rebuild_index(*, workers: int | None = None, progress: Any = None) -> Path:
         with context.Pool(workers, initializer=_init_worker, initargs=(names,)) as pool:
             for case_id, ids, counts in pool.imap(_vector_of_row, _rows(BATCH), chunksize=256):
                 builder.add(case_id, ids, counts)
-                if progress and len(builder) % 100_000 == 0:
-                    progress(len(builder), time.monotonic() - started)
     else:
         for row in _rows(BATCH):
             builder.add(*_vector_of_row(row))
