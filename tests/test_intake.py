@@ -9,12 +9,14 @@ from django.test import Client
 from tests.helpers import registration_post
 from xinfang.analysis.actions import read_suggestion_tokens, suggestion_token
 from xinfang.analysis.intake import consequence_of
-from xinfang.analysis.interfaces import Suggestion
+from xinfang.analysis.interfaces import PersonCandidate, Suggestion
+from xinfang.analysis.registry import forget_backends
 from xinfang.analysis.models import AcceptedSuggestion, Capability
 from xinfang.cases.actions.register import PartyInput
 from xinfang.cases.models import Case, CaseEvent, Category, Topic
 from xinfang.orgs.roles import Role
 from xinfang.people.actions import PetitionerInput
+from xinfang.people.models import Petitioner
 from xinfang.testing.factories import TEST_PASSWORD, OrgTree, make_id_number, make_user, register_case
 
 NOISE_TITLE = "宝石社区工地夜间施工噪音扰民"
@@ -164,7 +166,10 @@ def test_accepting_suggestions_is_recorded_with_the_version(client: Client, tree
     accepted = {a.capability: a for a in AcceptedSuggestion.objects.filter(case=case)}
     assert set(accepted) == {Capability.SAME_MATTER, Capability.TOPIC, Capability.KIND}
     assert accepted[Capability.SAME_MATTER].value == str(earlier.pk)
-    assert accepted[Capability.TOPIC].version and accepted[Capability.SAME_MATTER].version == "same-matter-1"
+    assert (
+        accepted[Capability.TOPIC].version
+        and accepted[Capability.SAME_MATTER].version == "same-matter-1/case-index-1"
+    )
     assert case.is_repeat
     event = case.events.get(kind="suggestions_accepted")
     assert {item["capability"] for item in event.data["accepted"]} == set(accepted)
@@ -331,3 +336,72 @@ def test_routing_page_suggests_the_unit_that_handled_similar_cases_and_records_a
     accepted = AcceptedSuggestion.objects.get(case=case)
     assert accepted.capability == Capability.UNIT and accepted.value == str(tree.housing.pk)
     assert accepted.version == "unit-neighbours-1"
+
+
+class EveryCaseSearch:
+    """A deployment's own similar-case search: every case is similar (to show it is used, and
+    that what it returns still goes through the user's scope)."""
+
+    version = "every-case-1"
+
+    def search(self, *, limit: int, **_: str) -> list[tuple[int, float]]:
+        return [(pk, 0.9) for pk in Case.objects.order_by("-pk").values_list("pk", flat=True)[:limit]]
+
+
+class EveryPersonMatcher:
+    version = "every-person-1"
+
+    def candidates(self, **_: object) -> list[PersonCandidate]:
+        return [
+            PersonCandidate(pk, 0.5, ("外部比对",)) for pk in Petitioner.objects.values_list("pk", flat=True)
+        ]
+
+
+def test_similar_case_search_and_person_matching_are_pluggable_and_still_scoped(
+    client: Client, tree: OrgTree, settings
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ANALYSIS_BACKENDS = {
+        "similar": "tests.test_intake.EveryCaseSearch",
+        "person": "tests.test_intake.EveryPersonMatcher",
+    }
+    forget_backends()
+    try:
+        bureau_reg = make_user(tree.bureau, Role.REGISTRAR, "plug_bureau_reg")
+        own = register_case(
+            make_user(tree.township_a, Role.REGISTRAR, "plug_east_reg"),
+            tree.township_a,
+            title="小区电梯长期故障",
+            parties=[person("周九", "魅力之城小区", 508, "13700000008")],
+        )
+        neighbour = register_case(
+            bureau_reg,
+            tree.township_b,
+            title="道路破损",
+            parties=[person("吴十", "西溪街道", 509, "13700000009")],
+        )
+        client.login(username="plug_east_reg", password=TEST_PASSWORD)
+        data = registration_post(
+            tree.township_a,
+            title="拖欠工资",
+            facts="公司拖欠工资三个月。",
+            request="请求支付工资",
+            petitioners=[{"role": "principal", "name": "郑一", "address": "北山街道"}],
+        )
+        html = panel(client, data)
+        same_person, same_matter = (
+            html.split('id="intake-same-person"')[1],
+            html.split('id="intake-same-matter"')[1],
+        )
+        assert own.number in same_person and "外部比对" in same_person
+        assert own.number in same_matter
+        # The plugged-in backends name every case; the township's registrar still sees only its own.
+        assert neighbour.number not in html
+        token = tokens_in(html, "same_matter")[0]
+        assert read_suggestion_tokens(make_user(tree.township_a, Role.REGISTRAR, "plug_other"), [token]) == []
+        data["accepted_suggestion"] = [token]
+        data["submission_token"] = "tok-plug"
+        assert client.post("/register/", data).status_code == 302
+        accepted = AcceptedSuggestion.objects.get(case__submission_token="tok-plug")
+        assert accepted.version == "same-matter-1/every-case-1"
+    finally:
+        forget_backends()

@@ -26,10 +26,9 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from xinfang.analysis.backends.risk import CaseFacts, case_signals
-from xinfang.analysis.case_index import case_index, case_text
 from xinfang.analysis.interfaces import RiskSignal, Suggestion
 from xinfang.analysis.registry import backend
-from xinfang.analysis.text import place_names, similarity_words
+from xinfang.analysis.text import place_names
 from xinfang.cases import states
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import IN_PERSON_CHANNELS, Case
@@ -37,7 +36,7 @@ from xinfang.documents.kinds import DocumentKind
 from xinfang.documents.models import CaseDocument
 from xinfang.orgs.models import Organisation, OrgKind, User
 from xinfang.orgs.scoping import competent_territory, is_skip_level, scope_root
-from xinfang.people.selectors import PHONE_SCORE, same_person_candidates
+from xinfang.people.selectors import PHONE_SCORE
 
 # Same matter: similar enough on its own, or similar and about the same place or accused.
 SAME_MATTER_ALONE = 0.55
@@ -53,8 +52,7 @@ UNIT_SUGGESTIONS = 3
 SAME_PLACE_WEIGHT = 1.5
 UNIT_VERSION = "unit-neighbours-1"
 UNIT_RULES_VERSION = "unit-topic-rules-1"
-PERSON_VERSION = "person-match-1"
-MATTER_VERSION = "same-matter-1"
+MATTER_VERSION = "same-matter-1"  # the rules over the similar-case search's scores (SAME_MATTER_*)
 # Before any history: the department that usually handles each first-level topic, by the words
 # its name contains (the taxonomy's classes; shared/data/category_taxonomy.csv).
 TOPIC_DEPARTMENTS = {
@@ -129,7 +127,9 @@ class IntakeSuggestions:
     units: list[Suggestion] = field(default_factory=list)
     unit_version: str = ""
     same_person: list[EarlierCase] = field(default_factory=list)
+    person_version: str = ""
     same_matter: list[EarlierCase] = field(default_factory=list)
+    matter_version: str = ""
     similar: list[EarlierCase] = field(default_factory=list)
     risks: list[RiskSignal] = field(default_factory=list)
     elapsed_ms: float = 0.0
@@ -179,6 +179,8 @@ def suggest_for_draft(user: User, draft: Draft) -> IntakeSuggestions:
         visible = visible.exclude(pk=draft.case_id)
     similar = _similar_cases(visible, draft) if draft.has_text else []
     person_cases = _same_person_cases(visible, draft)
+    result.person_version = backend("person").version
+    result.matter_version = f"{MATTER_VERSION}/{backend('similar').version}"
     similarity_of = {earlier.case_id: earlier.similarity for earlier in similar}
     for earlier in person_cases:
         earlier.similarity = similarity_of.get(earlier.case_id, 0.0)
@@ -218,12 +220,15 @@ def _earlier(case: Case, similarity: float, reasons: list[str]) -> EarlierCase:
 
 
 def _similar_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCase]:
-    words = similarity_words(
-        case_text(draft.title, draft.facts, draft.request, draft.place_address, draft.accused)
+    found = backend("similar").search(
+        title=draft.title,
+        facts=draft.facts,
+        request=draft.request,
+        place_address=draft.place_address,
+        accused=draft.accused,
+        limit=CANDIDATES,
     )
-    found = [
-        (pk, score) for pk, score in case_index().search(words, limit=CANDIDATES) if score >= SIMILAR_AT_LEAST
-    ]
+    found = [(pk, score) for pk, score in found if score >= SIMILAR_AT_LEAST]
     if not found:
         return []
     score_of = dict(found)
@@ -273,7 +278,7 @@ def _same_person_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCas
     for person in draft.people:
         if not (person.name.strip() or person.id_number or person.phones):
             continue
-        for candidate in same_person_candidates(
+        for candidate in backend("person").candidates(
             name=person.name, address=person.address, id_number=person.id_number, phones=person.phones
         ):
             known = reasons_of.get(candidate.petitioner_id)

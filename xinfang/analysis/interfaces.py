@@ -85,6 +85,40 @@ class DuplicateFinder(Protocol):
     def groups(self, messages: Sequence[Message]) -> list[DuplicateGroup]: ...
 
 
+class SimilarCaseSearch(Protocol):
+    """相似案件: earlier cases whose text reads like this one, as (case id, 0..1 score), best first.
+
+    Ids only: the caller reads the cases through cases.access, so no backend can widen what a
+    user sees. A case is findable as soon as its registration commits."""
+
+    version: str
+
+    def search(
+        self, *, title: str, facts: str, request: str, place_address: str = "", accused: str = "", limit: int
+    ) -> list[tuple[int, float]]: ...
+
+
+@dataclass(frozen=True)
+class PersonCandidate:
+    """A recorded petitioner who may be the person being registered, with how sure and why."""
+
+    petitioner_id: int
+    score: float  # 0..1; an ID number 1.0, a phone 0.97, a name and address alike below
+    reasons: tuple[str, ...]
+
+
+class PersonMatcher(Protocol):
+    """同一信访人: recorded petitioners who may be this person, best first.
+
+    Petitioner ids only: the caller reads their cases through cases.access."""
+
+    version: str
+
+    def candidates(
+        self, *, name: str, address: str = "", id_number: str = "", phones: Sequence[str] = ()
+    ) -> list[PersonCandidate]: ...
+
+
 class RiskDetector(Protocol):
     def signals(self, title: str, text: str) -> list[RiskSignal]: ...
 

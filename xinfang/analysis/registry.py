@@ -19,6 +19,8 @@ DEFAULT_BACKENDS = {
     "risk": "xinfang.analysis.backends.risk.LexiconRiskDetector",
     "reply": "xinfang.analysis.backends.reply.RuleReplyChecker",
     "hotspots": "xinfang.analysis.hotspots.ClusterHotspotFinder",
+    "similar": "xinfang.analysis.backends.similar.IndexSimilarCaseSearch",
+    "person": "xinfang.analysis.backends.person.RecordPersonMatcher",
 }
 
 

@@ -4,8 +4,9 @@ The caller (analysis.intake) turns the petitioners found here into their cases t
 cases.access, so nobody learns of a case they may not see.
 """
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
+from xinfang.analysis.interfaces import PersonCandidate
 from xinfang.core import crypto
 from xinfang.people import matching
 from xinfang.people.actions import match_key_digests
@@ -18,15 +19,8 @@ ID_NUMBER_SCORE = 1.0
 PHONE_SCORE = 0.97
 
 
-@dataclass(frozen=True)
-class PersonCandidate:
-    petitioner_id: int
-    score: float
-    reasons: tuple[str, ...]
-
-
 def same_person_candidates(
-    *, name: str, address: str = "", id_number: str = "", phones: list[str] | None = None
+    *, name: str, address: str = "", id_number: str = "", phones: Sequence[str] = ()
 ) -> list[PersonCandidate]:
     """Recorded petitioners who may be this person, best first: the same ID number, the same
     phone, or a name that sounds or reads alike with an address alike."""
@@ -40,7 +34,7 @@ def same_person_candidates(
         digest = crypto.blind_index(id_number)
         for pk in Petitioner.objects.filter(id_number_digest=digest).values_list("pk", flat=True):
             keep(PersonCandidate(pk, ID_NUMBER_SCORE, ("身份证号相同",)))
-    digests = [crypto.phone_index(phone) for phone in phones or [] if phone]
+    digests = [crypto.phone_index(phone) for phone in phones if phone]
     if digests:
         for pk in PetitionerPhone.objects.filter(digest__in=digests).values_list("petitioner_id", flat=True):
             keep(PersonCandidate(pk, PHONE_SCORE, ("联系电话相同",)))

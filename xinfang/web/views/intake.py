@@ -12,8 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 from xinfang.analysis.actions import suggestion_token
 from xinfang.analysis.backends.topic import topics_for
 from xinfang.analysis.intake import (
-    MATTER_VERSION,
-    PERSON_VERSION,
     Draft,
     EarlierCase,
     IntakeSuggestions,
@@ -106,21 +104,27 @@ def _context(user: User, result: IntakeSuggestions, *, on_form: bool) -> dict[st
         "topics": topics,
         "kinds": _offers(user, Capability.KIND, result.kinds, result.kind_version),
         "units": _offers(user, Capability.UNIT, result.units, result.unit_version),
-        "same_person": _earlier_offers(user, Capability.SAME_PERSON, result.same_person, PERSON_VERSION),
+        "same_person": _earlier_offers(
+            user, Capability.SAME_PERSON, result.same_person, result.person_version
+        ),
         "earlier_sections": [
             {
                 "key": "same-person",
                 "title": "同一信访人的前案",
                 "capability": Capability.SAME_PERSON,
                 "acceptable": True,
-                "offers": _earlier_offers(user, Capability.SAME_PERSON, result.same_person, PERSON_VERSION),
+                "offers": _earlier_offers(
+                    user, Capability.SAME_PERSON, result.same_person, result.person_version
+                ),
             },
             {
                 "key": "same-matter",
                 "title": "同一事项的前案",
                 "capability": Capability.SAME_MATTER,
                 "acceptable": True,
-                "offers": _earlier_offers(user, Capability.SAME_MATTER, result.same_matter, MATTER_VERSION),
+                "offers": _earlier_offers(
+                    user, Capability.SAME_MATTER, result.same_matter, result.matter_version
+                ),
             },
             {"key": "similar", "title": "相似案件及其答复", "acceptable": False, "offers": similar},
         ],
