@@ -15,6 +15,10 @@ XINFANG_SMS_GATEWAY_URL / XINFANG_SMS_GATEWAY_TOKEN  the HTTP SMS gateway and it
 XINFANG_SMTP_HOST / _PORT / _USER / _PASSWORD / _FROM / _TLS  the mail server (TLS: starttls, ssl, none)
 XINFANG_NOTIFY_WINDOW_DAYS days before a review window closes that the petitioner is reminded (default 5)
 XINFANG_ANALYSIS_MODEL_DIR where trained suggestion models are kept (default: var/models)
+XINFANG_ANALYSIS_BACKENDS  analysis backends replacing the built-in ones: "capability=dotted.Class,…"
+                       (capabilities: xinfang/analysis/registry.py)
+XINFANG_LLM_URL / _MODEL / _TOKEN  an on-premise OpenAI-compatible endpoint (…/v1) for the optional
+                       language-model backends (xinfang/analysis/backends/llm.py)
 """
 
 import os
@@ -205,6 +209,17 @@ DEADLINE_WARNING_DAYS = int(os.environ.get("XINFANG_DEADLINE_WARNING_DAYS", "3")
 # model file but keep their manifest. Training from the office's history reads the newest cases.
 ANALYSIS_MODEL_DIR = Path(os.environ.get("XINFANG_ANALYSIS_MODEL_DIR", VAR_DIR / "models")).resolve()
 ANALYSIS_MODEL_KEEP = 10
+ANALYSIS_BACKENDS = {
+    name.strip(): path.strip()
+    for name, _, path in (
+        item.partition("=") for item in os.environ.get("XINFANG_ANALYSIS_BACKENDS", "").split(",")
+    )
+    if path.strip()
+}
+LLM_URL = os.environ.get("XINFANG_LLM_URL", "")
+LLM_MODEL = os.environ.get("XINFANG_LLM_MODEL", "")
+LLM_TOKEN = os.environ.get("XINFANG_LLM_TOKEN", "")
+LLM_TIMEOUT = 60.0  # seconds: a local model writing a page of Chinese is slow
 
 # Statistics (xinfang.stats): whether 基本满意 counts as satisfied in 满意率 (offices differ).
 STATS_BASIC_SATISFIED = os.environ.get("XINFANG_STATS_BASIC_SATISFIED", "1") == "1"

@@ -85,8 +85,17 @@ def test_transfer_accept_extend_reply_rate_and_review_in_the_browser(live_server
     assert head.input_value("#id_facts_found") == "经查属实。"
     ARTIFACTS.mkdir(exist_ok=True)
     head.screenshot(path=str(ARTIFACTS / "reply-missing-parts.png"), full_page=True)
-    head.fill("#id_decision", "责令支付拖欠工资。")
+    # A draft fills the parts still blank and keeps what was typed.
+    head.click("#reply-compose")
+    head.wait_for_selector("#reply-draft-notes")
+    assert head.input_value("#id_facts_found") == "经查属实。"
+    assert "【待填写：" in head.input_value("#id_decision")
+    head.screenshot(path=str(ARTIFACTS / "reply-draft.png"), full_page=True)
+    head.fill("#id_reasons", "用人单位应当按时足额支付劳动报酬。")
+    head.fill("#id_decision", "责令公司支付拖欠工资。")
     head.fill("#id_legal_basis", "《保障农民工工资支付条例》")
+    # The reply check follows what is typed, and finds nothing left to do.
+    head.wait_for_selector("#reply-check-ok")
     head.click("#step-submit")
     head.wait_for_selector("#case-number")
     case.refresh_from_db()

@@ -10,8 +10,8 @@ from tests.helpers import registration_post
 from xinfang.analysis.actions import read_suggestion_tokens, suggestion_token
 from xinfang.analysis.intake import consequence_of
 from xinfang.analysis.interfaces import PersonCandidate, Suggestion
-from xinfang.analysis.registry import forget_backends
 from xinfang.analysis.models import AcceptedSuggestion, Capability
+from xinfang.analysis.registry import forget_backends
 from xinfang.cases.actions.register import PartyInput
 from xinfang.cases.models import Case, CaseEvent, Category, Topic
 from xinfang.orgs.roles import Role

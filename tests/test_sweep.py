@@ -125,7 +125,13 @@ def test_paused_clocks_and_the_petitioners_windows_never_warn(people: People, tr
     head = client_for(people.housing_head)
     step(registrar, case, "transfer", target_org=tree.housing.pk, note="请依法办理")
     step(client_for(people.housing_handler), case, "accept", note="")
-    step(head, case, "reply", review_notice="可向西湖区人民政府请求复查。", **REPLY)
+    step(
+        head,
+        case,
+        "reply",
+        review_notice="如不服，可自收到本意见书之日起30日内向西湖区人民政府请求复查。",
+        **REPLY,
+    )
 
     window = clock_of(case, "review_request")
     assert window.petitioner_window

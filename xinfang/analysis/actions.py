@@ -19,6 +19,8 @@ from xinfang.analysis.models import AcceptedSuggestion, Capability
 from xinfang.cases import events
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import Case
+from xinfang.documents.kinds import DocumentKind
+from xinfang.documents.models import CaseDocument
 from xinfang.orgs.models import User
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,9 @@ def _taken(case: Case, actor: User, offered: OfferedSuggestion) -> bool:
         return case.category == offered.value
     if offered.capability == Capability.UNIT:
         return str(case.responsible_org_id) == offered.value
+    if offered.capability == Capability.REPLY_DRAFT:
+        # The handler started from the draft and the 信访处理意见书 went out (what it says is theirs).
+        return CaseDocument.objects.filter(case=case, kind=DocumentKind.REPLY).exists()
     if offered.capability in (Capability.SAME_PERSON, Capability.SAME_MATTER):
         return (
             offered.value.isdigit()
@@ -97,7 +102,7 @@ def _taken(case: Case, actor: User, offered: OfferedSuggestion) -> bool:
 
 
 def do_record_accepted_suggestions(*, actor: User, case: Case, offered: list[OfferedSuggestion]) -> int:
-    """Inside the registering (or routing) transaction. Returns how many were recorded.
+    """Inside the registering (routing, replying) transaction. Returns how many were recorded.
 
     Accepting an earlier case as the same person's or the same matter's marks the case as a
     repeat petition (重复信访)."""

@@ -85,6 +85,40 @@ class DuplicateFinder(Protocol):
     def groups(self, messages: Sequence[Message]) -> list[DuplicateGroup]: ...
 
 
+@dataclass(frozen=True)
+class ReplyContext:
+    """What a reply drafter may know of a case: its own text and classification, nothing of its
+    people and nothing of other cases (a draft is addressed to this petitioner)."""
+
+    title: str
+    facts: str  # the petitioner's account as registered
+    request: str
+    topic: str  # the topic's full name ("城乡建设 › 住房保障与房地产 › 物业服务")
+    category: str  # cases.models.Category value: suggestion / accusation / appeal
+    received: str  # "2026年12月1日"
+    unit: str  # the handling unit's full name
+    review_notice: str  # the statutory sentence on 复查 for this case (Art.35)
+
+
+@dataclass(frozen=True)
+class ReplyDraft:
+    """A proposed 信访处理意见书, part by part (the keys of the reply form: request, facts_found,
+    reasons, decision, legal_basis, review_notice). What only the handler can write is marked
+    【待填写：…】, which the reply check lists until it is replaced."""
+
+    parts: dict[str, str]
+    version: str
+    notes: tuple[str, ...] = ()
+
+
+class ReplyDrafter(Protocol):
+    """答复起草: a first draft for the handler to complete; it never issues anything."""
+
+    version: str
+
+    def draft(self, context: ReplyContext) -> ReplyDraft: ...
+
+
 class SimilarCaseSearch(Protocol):
     """相似案件: earlier cases whose text reads like this one, as (case id, 0..1 score), best first.
 

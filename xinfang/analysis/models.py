@@ -11,6 +11,7 @@ class Capability(models.TextChoices):
     UNIT = "unit", "责任单位"
     SAME_PERSON = "same_person", "同一信访人"
     SAME_MATTER = "same_matter", "同一事项"
+    REPLY_DRAFT = "reply_draft", "意见书草稿"
 
 
 class AcceptedSuggestion(models.Model):

@@ -18,6 +18,7 @@ DEFAULT_BACKENDS = {
     "duplicates": "xinfang.analysis.backends.duplicates.ShingleDuplicateFinder",
     "risk": "xinfang.analysis.backends.risk.LexiconRiskDetector",
     "reply": "xinfang.analysis.backends.reply.RuleReplyChecker",
+    "reply_draft": "xinfang.analysis.backends.reply_draft.TemplateReplyDrafter",
     "hotspots": "xinfang.analysis.hotspots.ClusterHotspotFinder",
     "similar": "xinfang.analysis.backends.similar.IndexSimilarCaseSearch",
     "person": "xinfang.analysis.backends.person.RecordPersonMatcher",

@@ -210,6 +210,10 @@ class ErrorCode(StrEnum):
     ANALYSIS_TOO_FEW_LABELS = "E7204"
     ANALYSIS_TOO_FEW_SAMPLES = "E7205"
     ANALYSIS_HISTORY_TOO_SMALL = "E7206"
+    # smart intake (analysis): reply check and drafting
+    REPLY_CHECK_INCOMPLETE = "E7301"
+    REPLY_CHECK_UNANSWERED = "E7302"
+    REPLY_DRAFTER_UNAVAILABLE = "E7303"
     # smart intake (analysis): duplicate groups
     DUPLICATES_INPUT_UNREADABLE = "E7251"
     DUPLICATES_COLUMNS_MISSING = "E7252"
@@ -464,6 +468,12 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.ANALYSIS_HISTORY_TOO_SMALL: (
         "已登记的信访事项太少，暂不能用本单位的历史数据训练分类模型；在此之前按分类体系的关键词提示。"
     ),
+    # smart intake (analysis): reply check and drafting
+    ErrorCode.REPLY_CHECK_INCOMPLETE: "信访处理意见书尚不完整，不能出具：请补全意见书检查列出的部分。",
+    ErrorCode.REPLY_CHECK_UNANSWERED: (
+        "处理意见未涉及信访请求的部分要点：请补充答复，或核对后勾选“已核对”再出具。"
+    ),
+    ErrorCode.REPLY_DRAFTER_UNAVAILABLE: "大模型起草服务暂时不可用，已改用内置模板起草。",
     # smart intake (analysis): duplicate groups
     ErrorCode.DUPLICATES_INPUT_UNREADABLE: (
         "无法读取输入文件：请确认文件存在，且为 UTF-8 或 GB18030 编码的 CSV 文件。"

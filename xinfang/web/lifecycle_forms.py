@@ -108,10 +108,14 @@ class ReplyForm(StepForm):
 
     request = forms.CharField(label="信访诉求", widget=forms.Textarea(attrs=TEXT), required=False)
     facts_found = forms.CharField(label="查明事实", widget=forms.Textarea(attrs=LONG_TEXT), required=False)
-    reasons = forms.CharField(label="理由", widget=forms.Textarea(attrs=TEXT), required=False)
+    reasons = forms.CharField(label="处理理由", widget=forms.Textarea(attrs=TEXT), required=False)
     decision = forms.CharField(label="处理意见", widget=forms.Textarea(attrs=TEXT), required=False)
     legal_basis = forms.CharField(label="法律政策依据", widget=forms.Textarea(attrs=TEXT), required=False)
     review_notice = forms.CharField(label="复查告知", widget=forms.Textarea(attrs=TEXT), required=False)
+    confirm_check = forms.BooleanField(
+        label="已核对：意见书检查列出的未涉及要点无需答复（或已在别处答复）",
+        required=False,
+    )
 
     def defaults(self) -> dict[str, Any]:
         return {"request": self.case.request, "review_notice": review_notice_for(self.case)}

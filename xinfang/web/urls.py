@@ -43,6 +43,7 @@ urlpatterns = [
         name="reveal_personal_data",
     ),
     path("cases/<int:case_id>/steps/<slug:code>/", lifecycle.case_step, name="case_step"),
+    path("cases/<int:case_id>/reply-check/", lifecycle.reply_check, name="reply_check"),
     path("cases/<int:case_id>/archive.zip", case.archive_download, name="archive_download"),
     path("cases/<int:case_id>/query-code/", case.issue_query_code, name="issue_query_code"),
     path("attachments/<int:attachment_id>/", case.attachment_download, name="attachment_download"),

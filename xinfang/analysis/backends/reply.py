@@ -4,7 +4,8 @@ request rather than something else? Pure; no Django.
 The parts follow the document (DOMAIN.md, "Documents"): the request restated, the facts
 found, the reasons, the decision, the legal or policy basis, and the notice that the
 petitioner may ask for review (复查) within 30 days and where. A part is missing when it
-is empty or a placeholder (无, 略, 待补充, XXX, fewer than a few meaningful characters).
+is empty or a placeholder (无, 略, 待补充, XXX, fewer than a few meaningful characters), or
+still holds a drafter's 【待填写：…】 marker.
 The legal basis must cite something law-like and the review notice must name 复查 and
 the 30-day period, because a reply without them is defective whatever else it says.
 
@@ -42,6 +43,8 @@ PLACEHOLDERS = frozenset(
     "xxx xx todo tbd na".split()
 )
 _PLACEHOLDER_MARKS = re.compile(r"[x×＊*○〇□_]{2,}|【[^】]*填[^】]*】|\{\{[^}]*\}\}", re.IGNORECASE)
+# What a drafter (backends/reply_draft.py) leaves for the handler: the document cannot go out with it.
+TO_FILL = re.compile(r"【待填写[^】]*】")
 _NOT_MEANINGFUL = re.compile(r"[\W_]+")
 _LAW_LIKE = re.compile(r"《[^》]{2,}》|第[一二三四五六七八九十百千零〇\d]+条|规定|办法|条例|法律|法规")
 _REVIEW = re.compile(r"复查")
@@ -124,6 +127,8 @@ class RuleReplyChecker:
             text = parts.get(key, "") or ""
             if is_placeholder(text):
                 missing.append(name)
+            elif TO_FILL.search(text):
+                missing.append(f"{name}（尚有【待填写】的内容）")
             elif _PLACEHOLDER_MARKS.search(fold_fast(text)):
                 notes.append(f"{name}中有未替换的占位符（如 XXX、【请填写】）。")
         self._check_legal_basis(parts, missing)

@@ -1,10 +1,11 @@
 """Handling an accepted case (条例 Art.32–34): start work, extend once with the head's approval,
 issue the 信访处理意见书, report a 交办 case's result, and conclude."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from xinfang.analysis.actions import OfferedSuggestion, do_record_accepted_suggestions
 from xinfang.cases import workflow
 from xinfang.cases.models import Case
 from xinfang.cases.states import Status
@@ -85,6 +86,8 @@ class ReplyInput:
     legal_basis: str
     review_notice: str
     expected_seq: int | None = None
+    # The draft the handler started from (analysis.replies), recorded once the reply is issued.
+    accepted_suggestions: list[OfferedSuggestion] = field(default_factory=list)
 
     def document_fields(self) -> dict[str, str]:
         return {
@@ -109,6 +112,7 @@ def do_reply(*, actor: User, case: Case, data: ReplyInput) -> Case:
             fields=fields,
             issuing_org=case.responsible_org,
         )
+        do_record_accepted_suggestions(actor=actor, case=case, offered=data.accepted_suggestions)
     return case
 
 

@@ -11,10 +11,13 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from xinfang.analysis.actions import read_suggestion_tokens, suggestion_token
 from xinfang.analysis.intake import unit_suggestions_for_case
+from xinfang.analysis.interfaces import Suggestion
 from xinfang.analysis.models import Capability
+from xinfang.analysis.replies import REPLY_PARTS, check_reply, draft_reply
 from xinfang.cases import states, workflow
 from xinfang.cases.access import access_case
 from xinfang.cases.actions import accept, appeal, close, handle, route
@@ -29,6 +32,10 @@ from xinfang.web.views.common import current_user, login_required
 Perform = Callable[[User, Case, dict[str, Any]], object]
 # Steps whose page suggests the responsible unit (and records the suggestion if accepted).
 UNIT_SUGGESTION_STEPS = frozenset({"transfer", "assign"})
+# Steps that take accepted suggestions (signed tokens) with their form.
+ACCEPTING_STEPS = UNIT_SUGGESTION_STEPS | {"reply"}
+# The 信访处理意见书 step: a draft on request, the reply check on every render and before issuing.
+REPLY_STEP = "reply"
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ STEPS: dict[str, Step] = {
                 legal_basis=d["legal_basis"],
                 review_notice=d["review_notice"],
                 expected_seq=_seq(d),
+                accepted_suggestions=d.get("accepted_suggestions", []),
             ),
         ),
         "已出具信访处理意见书。",
@@ -232,6 +240,8 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
         form.initial.update(form.defaults())
         return _render(request, case, transition, form)
 
+    if code == REPLY_STEP and "compose" in request.POST:
+        return _compose_reply(request, case, transition, user)
     form = step.form(request.POST, case=case, user=user)
     status = 400
     if form.is_valid() and step.document:
@@ -240,8 +250,10 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
             fields["re_review_notice"] = fields.get("next_step_notice", "")
         for problem in check_document_fields(step.document, fields):
             form.add_error(problem.field if problem.field in form.fields else None, str(problem))
+    if form.is_valid() and code == REPLY_STEP:
+        _check_before_issuing(case, form)
     if form.is_valid():
-        if code in UNIT_SUGGESTION_STEPS:
+        if code in ACCEPTING_STEPS:
             tokens = request.POST.getlist("accepted_suggestion")
             form.cleaned_data["accepted_suggestions"] = read_suggestion_tokens(user, tokens)
         try:
@@ -262,18 +274,60 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
     return _render(request, case, transition, form, status)
 
 
-def _render(
-    request: HttpRequest, case: Case, transition: states.Transition, form: f.StepForm, status: int = 200
+def _check_before_issuing(case: Case, form: f.StepForm) -> None:
+    """A reply with a part missing (or a drafter's 【待填写】 left) does not go out; one that
+    leaves some of the request's key terms unanswered goes out only once the handler confirms."""
+    result = check_reply(case, form.cleaned_data)
+    if result.missing:
+        form.add_error(None, str(XinfangError(ErrorCode.REPLY_CHECK_INCOMPLETE, "、".join(result.missing))))
+    elif result.unanswered_terms and not form.cleaned_data.get("confirm_check"):
+        terms = "、".join(result.unanswered_terms)
+        form.add_error("confirm_check", str(XinfangError(ErrorCode.REPLY_CHECK_UNANSWERED, terms)))
+
+
+def _compose_reply(
+    request: HttpRequest, case: Case, transition: states.Transition, user: User
 ) -> HttpResponse:
+    """起草: the drafter's text goes into the parts still empty or as the form first offered them;
+    whatever the handler has typed stays. The draft's token rides with the form and is recorded
+    (with the drafter's version) only if the reply is issued."""
+    draft = draft_reply(case)
+    data = request.POST.copy()
+    offered = f.ReplyForm(case=case, user=user).defaults()
+    for key, text in draft.parts.items():
+        typed = data.get(key, "").strip()
+        if key in REPLY_PARTS and (not typed or typed == str(offered.get(key, "")).strip()):
+            data[key] = text
+    form = f.ReplyForm(data, case=case, user=user)
+    suggestion = Suggestion("draft", "信访处理意见书草稿", 1.0, "；".join(draft.notes))
+    tokens = request.POST.getlist("accepted_suggestion")[:19]
+    tokens.append(suggestion_token(user, Capability.REPLY_DRAFT, suggestion, draft.version))
+    return _render(request, case, transition, form, tokens=tokens, draft_notes=draft.notes)
+
+
+def _render(
+    request: HttpRequest,
+    case: Case,
+    transition: states.Transition,
+    form: f.StepForm,
+    status: int = 200,
+    *,
+    tokens: list[str] | None = None,
+    draft_notes: tuple[str, ...] = (),
+) -> HttpResponse:
+    if tokens is None:
+        tokens = request.POST.getlist("accepted_suggestion")[:20] if request.method == "POST" else []
     context: dict[str, Any] = {
         "case": case,
         "transition": transition,
         "form": form,
         "legal_routes": f.LEGAL_ROUTES,
-        "accepted_tokens": request.POST.getlist("accepted_suggestion")[:20]
-        if request.method == "POST"
-        else [],
+        "accepted_tokens": tokens,
     }
+    if transition.code == REPLY_STEP:
+        typed = form.data if form.is_bound else {**form.initial}
+        context["reply_check"] = check_reply(case, typed)
+        context["draft_notes"] = draft_notes
     if transition.code in UNIT_SUGGESTION_STEPS:
         user = current_user(request)
         routable = {str(pk) for pk in form.fields["target_org"].queryset.values_list("pk", flat=True)}  # type: ignore[attr-defined]
@@ -284,3 +338,13 @@ def _render(
             if unit.value in routable
         ]
     return render(request, "web/case_step.html", context, status=status)
+
+
+@login_required
+@require_POST
+def reply_check(request: HttpRequest, case_id: int) -> HttpResponse:
+    """The reply check of the parts typed so far (HTMX, while the handler writes). Read-only."""
+    case = access_case(current_user(request), case_id)
+    response = render(request, "web/_reply_check.html", {"reply_check": check_reply(case, request.POST)})
+    response["Cache-Control"] = "no-store"
+    return response

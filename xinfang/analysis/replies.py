@@ -1,0 +1,44 @@
+"""The reply step's help: a first draft of the 信访处理意见书 and the check before it is issued.
+
+Both go through the chosen backends (ANALYSIS_BACKENDS "reply_draft" and "reply"). The
+drafter sees only this case's own text (ReplyContext), so a draft can never carry another
+case's facts or people; the check compares what the handler wrote with the request as
+registered. Nothing here writes: issuing is cases.actions.handle.do_reply, which records an
+accepted draft (AcceptedSuggestion, capability reply_draft) with the drafter's version.
+"""
+
+from collections.abc import Mapping
+
+from django.utils import timezone
+
+from xinfang.analysis.interfaces import ReplyCheck, ReplyContext, ReplyDraft
+from xinfang.analysis.registry import backend
+from xinfang.cases.actions.handle import review_notice_for
+from xinfang.cases.models import Case
+from xinfang.core.clock import chinese_date
+
+REPLY_PARTS = ("request", "facts_found", "reasons", "decision", "legal_basis", "review_notice")
+
+
+def reply_context(case: Case) -> ReplyContext:
+    unit = case.responsible_org or case.receiving_org
+    return ReplyContext(
+        title=case.title,
+        facts=case.facts,
+        request=case.request,
+        topic=case.topic.full_name,
+        category=case.category,
+        received=chinese_date(timezone.localtime(case.received_at).date()),
+        unit=unit.full_name,
+        review_notice=review_notice_for(case),
+    )
+
+
+def draft_reply(case: Case) -> ReplyDraft:
+    return backend("reply_draft").draft(reply_context(case))  # type: ignore[no-any-return]
+
+
+def check_reply(case: Case, parts: Mapping[str, object]) -> ReplyCheck:
+    """What the typed parts lack, against the request as registered."""
+    typed = {key: str(parts.get(key) or "") for key in REPLY_PARTS}
+    return backend("reply").check(request=case.request, parts=typed)  # type: ignore[no-any-return]
