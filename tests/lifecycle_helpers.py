@@ -62,3 +62,32 @@ def step(client: Client, case: Case, code: str, expect: int = 302, **fields: Any
     assert response.status_code == expect, response.content.decode()[:4000]
     case.refresh_from_db()
     return response
+
+
+def accepted_by_housing(people: People, tree: OrgTree, token: str = "accepted-1") -> Case:  # noqa: S107
+    """A visit registered at the bureau, transferred to the housing bureau and accepted there."""
+    from tests.helpers import registration_post
+    from xinfang.cases.states import Status
+
+    registrar = client_for(people.registrar)
+    response = registrar.post("/register/", registration_post(tree.township_a, token=token))
+    assert response.status_code == 302
+    case = Case.objects.get(submission_token=token)
+    step(registrar, case, "transfer", target_org=tree.housing.pk, note="请依法办理")
+    step(client_for(people.housing_handler), case, "accept", note="")
+    assert case.status == Status.ACCEPTED
+    return case
+
+
+def reply_form(client: Client, case: Case) -> tuple[str, str]:
+    """The reply step's page and the sequence number its form carries."""
+    page = client.get(f"/cases/{case.pk}/steps/reply/").content.decode()
+    match = SEQ.search(page)
+    assert match
+    return page, match.group(1)
+
+
+def textareas(html: str) -> dict[str, str]:
+    """Each textarea's name and text, as the browser would submit them."""
+    found = dict(re.findall(r'<textarea name="(\w+)"[^>]*>\n?(.*?)</textarea>', html, flags=re.S))
+    return {name: value.replace("&quot;", '"').replace("&#x27;", "'") for name, value in found.items()}

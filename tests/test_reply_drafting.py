@@ -1,25 +1,24 @@
 """The 信访处理意见书 step's help: a draft on request, the reply check while typing and before
-issuing, the draft's acceptance recorded; and the language-model drafter against a local fake
-OpenAI-compatible server (the only part outside the system)."""
+issuing, the draft's acceptance recorded. The language-model drafter: test_llm_backends.py."""
 
 import json
 import re
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import pytest
-from django.test import Client
 
-from tests.helpers import registration_post
-from tests.lifecycle_helpers import SEQ, People, client_for, make_people, step
-from xinfang.analysis.backends.llm import OpenAICompatibleReplyDrafter
+from tests.lifecycle_helpers import (
+    People,
+    accepted_by_housing,
+    client_for,
+    make_people,
+    reply_form,
+    step,
+    textareas,
+)
 from xinfang.analysis.backends.reply import RuleReplyChecker
 from xinfang.analysis.backends.reply_draft import TemplateReplyDrafter
 from xinfang.analysis.interfaces import ReplyContext
 from xinfang.analysis.models import AcceptedSuggestion, Capability
-from xinfang.analysis.registry import forget_backends
 from xinfang.cases.models import Case
 from xinfang.cases.states import Status
 from xinfang.documents.models import CaseDocument
@@ -83,26 +82,7 @@ def people(tree: OrgTree) -> People:
 
 @pytest.fixture
 def accepted_case(people: People, tree: OrgTree) -> Case:
-    registrar = client_for(people.registrar)
-    response = registrar.post("/register/", registration_post(tree.township_a, token="reply-draft-1"))
-    assert response.status_code == 302
-    case = Case.objects.get(submission_token="reply-draft-1")
-    step(registrar, case, "transfer", target_org=tree.housing.pk, note="请依法办理")
-    step(client_for(people.housing_handler), case, "accept", note="")
-    assert case.status == Status.ACCEPTED
-    return case
-
-
-def reply_form(client: Client, case: Case) -> tuple[str, str]:
-    page = client.get(f"/cases/{case.pk}/steps/reply/").content.decode()
-    match = SEQ.search(page)
-    assert match
-    return page, match.group(1)
-
-
-def fields_of(html: str) -> dict[str, str]:
-    found = dict(re.findall(r'<textarea name="(\w+)"[^>]*>\n?(.*?)</textarea>', html, flags=re.S))
-    return {name: value.replace("&quot;", '"').replace("&#x27;", "'") for name, value in found.items()}
+    return accepted_by_housing(people, tree)
 
 
 def test_draft_check_and_issue_with_the_draft_recorded(people: People, accepted_case: Case) -> None:
@@ -123,7 +103,7 @@ def test_draft_check_and_issue_with_the_draft_recorded(people: People, accepted_
     )
     html = response.content.decode()
     assert response.status_code == 200 and 'id="reply-draft-notes"' in html
-    fields = fields_of(html)
+    fields = textareas(html)
     assert fields["facts_found"] == typed_facts  # what the handler typed stays
     assert fields["request"].startswith("你于") and "请求督促支付拖欠工资" in fields["request"]
     assert "【待填写：" in fields["decision"] and "复查" in fields["review_notice"]
@@ -141,7 +121,7 @@ def test_draft_check_and_issue_with_the_draft_recorded(people: People, accepted_
     response = head.post(f"/cases/{case.pk}/steps/reply/", data)
     html = response.content.decode()
     assert response.status_code == 400 and "E7301" in html and "处理意见（尚有【待填写】的内容）" in html
-    assert case.events.count() == before and fields_of(html)["facts_found"] == typed_facts
+    assert case.events.count() == before and textareas(html)["facts_found"] == typed_facts
 
     # Completed, but answering something else: the missing key term must be confirmed.
     data.update(
@@ -199,126 +179,3 @@ def test_the_live_check_reads_what_is_typed_and_stays_in_scope(
     outsider = client_for(people.township_head)
     assert outsider.post(url, {"facts_found": "x"}).status_code in (403, 404)
     assert head.get(url).status_code == 405
-
-
-# --- the language-model drafter against a local fake OpenAI-compatible server ------------------
-
-
-class FakeModelServer:
-    """/v1/chat/completions on 127.0.0.1: answers with `content`, or with `status`."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict[str, Any]] = []
-        self.headers: list[dict[str, str]] = []
-        self.content = "{}"
-        self.status = 200
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                server.requests.append({"path": self.path, **json.loads(body)})
-                server.headers.append(dict(self.headers))
-                answer = json.dumps(
-                    {"choices": [{"message": {"role": "assistant", "content": server.content}}]}
-                )
-                self.send_response(server.status)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(answer.encode())
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> "FakeModelServer":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *args: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
-@pytest.fixture
-def model_server(settings) -> Iterator[FakeModelServer]:  # type: ignore[no-untyped-def]
-    with FakeModelServer() as server:
-        settings.LLM_URL = server.url
-        settings.LLM_MODEL = "local-qwen"
-        settings.LLM_TOKEN = "secret-token"
-        settings.LLM_TIMEOUT = 5.0
-        yield server
-
-
-def test_llm_drafter_sends_the_case_without_personal_numbers_and_keeps_the_statutory_notice(
-    model_server: FakeModelServer,
-) -> None:
-    model_server.content = (
-        "```json\n"
-        + json.dumps(
-            {
-                "request": "你反映工地拖欠工资问题，请求督促支付。",
-                "facts_found": "经调查核实，【待填写：查明的事实】",
-                "reasons": "依法应当按时足额支付劳动报酬。",
-                "decision": "【待填写：处理意见】",
-                "legal_basis": "《保障农民工工资支付条例》第十五条",
-                "review_notice": "可以在60日内复查",  # the model may not change the statutory sentence
-            },
-            ensure_ascii=False,
-        )
-        + "\n```"
-    )
-    draft = OpenAICompatibleReplyDrafter().draft(CONTEXT)
-
-    sent = model_server.requests[0]
-    assert sent["path"] == "/v1/chat/completions" and sent["model"] == "local-qwen"
-    assert model_server.headers[0]["Authorization"] == "Bearer secret-token"
-    user_message = sent["messages"][1]["content"]
-    assert "工地拖欠农民工工资" in user_message and "13812345678" not in user_message
-    assert "不得编造" in sent["messages"][0]["content"]
-    assert draft.version == "llm:local-qwen"
-    assert draft.parts["reasons"] == "依法应当按时足额支付劳动报酬。"
-    assert draft.parts["review_notice"] == NOTICE
-
-
-@pytest.mark.parametrize(
-    ("status", "content"),
-    [(500, "{}"), (200, "我无法完成"), (200, '["not", "an", "object"]')],
-)
-def test_llm_drafter_falls_back_to_the_template_when_the_service_fails(
-    model_server: FakeModelServer, status: int, content: str
-) -> None:
-    model_server.status, model_server.content = status, content
-    draft = OpenAICompatibleReplyDrafter().draft(CONTEXT)
-
-    assert draft.version == "reply-template-1"
-    assert draft.notes[0].endswith("]") and "E7303" in draft.notes[0]
-    assert draft.parts == TemplateReplyDrafter().draft(CONTEXT).parts
-
-
-def test_llm_drafter_unreachable_or_unconfigured_falls_back(settings) -> None:  # type: ignore[no-untyped-def]
-    settings.LLM_URL, settings.LLM_MODEL, settings.LLM_TIMEOUT = "http://127.0.0.1:9/v1", "m", 2.0
-    assert "E7303" in OpenAICompatibleReplyDrafter().draft(CONTEXT).notes[0]
-    settings.LLM_URL = ""
-    assert "XINFANG_LLM_URL" in OpenAICompatibleReplyDrafter().draft(CONTEXT).notes[0]
-
-
-def test_the_reply_page_uses_the_deployments_drafter(
-    people: People, accepted_case: Case, model_server: FakeModelServer, settings
-) -> None:  # type: ignore[no-untyped-def]
-    settings.ANALYSIS_BACKENDS = {"reply_draft": "xinfang.analysis.backends.llm.OpenAICompatibleReplyDrafter"}
-    forget_backends()
-    try:
-        model_server.content = json.dumps({"reasons": "依法应当按时足额支付劳动报酬。"}, ensure_ascii=False)
-        head = client_for(people.housing_head)
-        _, seq = reply_form(head, accepted_case)
-        html = head.post(
-            f"/cases/{accepted_case.pk}/steps/reply/", {"expected_seq": seq, "compose": "1"}
-        ).content.decode()
-        assert fields_of(html)["reasons"] == "依法应当按时足额支付劳动报酬。"
-        assert "大模型" in html
-    finally:
-        forget_backends()

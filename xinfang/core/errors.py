@@ -213,7 +213,7 @@ class ErrorCode(StrEnum):
     # smart intake (analysis): reply check and drafting
     REPLY_CHECK_INCOMPLETE = "E7301"
     REPLY_CHECK_UNANSWERED = "E7302"
-    REPLY_DRAFTER_UNAVAILABLE = "E7303"
+    LLM_UNAVAILABLE = "E7303"
     # smart intake (analysis): duplicate groups
     DUPLICATES_INPUT_UNREADABLE = "E7251"
     DUPLICATES_COLUMNS_MISSING = "E7252"
@@ -473,7 +473,7 @@ MESSAGES: dict[ErrorCode, str] = {
     ErrorCode.REPLY_CHECK_UNANSWERED: (
         "处理意见未涉及信访请求的部分要点：请补充答复，或核对后勾选“已核对”再出具。"
     ),
-    ErrorCode.REPLY_DRAFTER_UNAVAILABLE: "大模型起草服务暂时不可用，已改用内置模板起草。",
+    ErrorCode.LLM_UNAVAILABLE: "大模型服务暂时不可用，已改用系统内置的方法。",
     # smart intake (analysis): duplicate groups
     ErrorCode.DUPLICATES_INPUT_UNREADABLE: (
         "无法读取输入文件：请确认文件存在，且为 UTF-8 或 GB18030 编码的 CSV 文件。"

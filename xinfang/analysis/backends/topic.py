@@ -122,6 +122,17 @@ class LinearTopicSuggester:
             suggestions.append(self._refined(label, round(probability, 3), reason, folded))
         return version, suggestions
 
+    def first_level_labels(self) -> list[str]:
+        """The first-level classes suggestions may name: the trained model's labels, or the topic
+        tree's first level before a model exists."""
+        self.refresh()
+        model, _ = self._current
+        return list(model.labels) if model is not None else list(self.rules.classes)
+
+    def refine(self, first: str, confidence: float, reason: str, title: str, text: str) -> Suggestion:
+        """A first-level suggestion, refined to the third-level topic the text names, if any."""
+        return self._refined(first, confidence, reason, fold(f"{title}\n{text}"))
+
     def _from_rules(self, title: str, text: str, limit: int) -> list[Suggestion]:
         folded = fold(f"{title}\n{text}")
         matches = self.rules.rank_folded(folded)
