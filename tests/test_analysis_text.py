@@ -79,6 +79,11 @@ def test_segment_drops_punctuation_and_folds() -> None:
         ("A2区暮云街道的交通规划", ["a2区", "暮云街道"]),
         ("长沙市岳麓区望月湖街道", ["长沙市", "岳麓区", "望月湖街道"]),
         ("金星村的养猪场臭气熏天", ["金星村"]),
+        ("A5区魅力之城小区的噪音", ["a5区", "魅力之城小区"]),
+        ("解放西路与人民东路路口拥堵", ["解放西路", "人民东路"]),
+        ("在水一方大厦烂尾多年", ["在水一方大厦"]),
+        # a verb or adjective before 小区 describes an estate, it does not name one
+        ("安置小区和老旧小区改造", []),
         # an ending after a pronoun or a common word names no place
         ("我们小区的物业不管事", []),
         ("该小区业主多次反映", []),

@@ -140,6 +140,10 @@ _NOT_A_NAME = frozenset(
 )
 _NAME_TAGS = frozenset({"n", "nr", "ns", "nz", "nt", "j", "nrt", "nrfg", "x", ""})
 _WHOLE_NAME_TAGS = frozenset({"nr", "ns", "nz", "nt", "nrt", "nrfg", ""})
+# Words that describe (verbs, adjectives, set phrases) but name a road before a direction: 解放西路.
+_DESCRIBING_TAGS = frozenset({"v", "vn", "a", "ad", "an", "l"})
+_DIRECTED_ROADS = frozenset({"东路", "西路", "南路", "北路", "中路"})
+_BUILDINGS = frozenset({"小区", "花园", "家园", "公寓", "大厦", "新村", "新城", "广场", "苑"})
 # Kinds of place, not places.
 _GENERIC_PLACES = frozenset(
     {
@@ -224,10 +228,7 @@ class Segmenter:
             if out and word in _ADMIN_LEVELS and _PLACE_CODE.match(out[-1][0]):
                 out[-1] = (out[-1][0] + word, "place")
             elif word in self.place_suffixes:
-                # Join at most the two name words right before the ending.
-                start = len(out)
-                while start > 0 and len(out) - start < 2 and self._is_name(*out[start - 1]):
-                    start -= 1
+                start = self._name_start(out, word)
                 if start < len(out):
                     name = "".join(w for w, _ in out[start:]) + word
                     del out[start:]
@@ -239,6 +240,24 @@ class Segmenter:
             else:
                 out.append((word, tag))
         return out
+
+    def _name_start(self, out: list[tuple[str, str]], suffix: str) -> int:
+        """Where the name before a place ending starts in `out` (len(out): no name)."""
+        if len(out) >= 3 and out[-2][0] == "之" and _is_chinese(out[-1][0]) and self._is_name(*out[-3]):
+            return len(out) - 3  # 魅力 之 城 小区: a literary name around 之
+        if out and _is_chinese(out[-1][0]) and len(out[-1][0]) >= 2 and out[-1][0] not in _NOT_A_NAME:
+            word, tag = out[-1]
+            # A verb or adjective names a road before a direction (解放 西路), an idiom a building
+            # or an estate (在水一方 大厦); before 小区 alone they describe one (安置小区, 老旧小区).
+            if (tag in _DESCRIBING_TAGS and suffix in _DIRECTED_ROADS) or (
+                tag == "i" and len(word) >= 4 and suffix in _BUILDINGS
+            ):
+                return len(out) - 1
+        # Otherwise at most the two name words right before the ending.
+        start = len(out)
+        while start > 0 and len(out) - start < 2 and self._is_name(*out[start - 1]):
+            start -= 1
+        return start
 
     def _is_whole_place(self, word: str, tag: str) -> bool:
         # A proper name the dictionary keeps whole (东风村 as a person-like name, 东方花园 as a
@@ -255,6 +274,10 @@ class Segmenter:
                 or (word[-1] in _ADMIN_LEVELS and tag in _ADMIN_NAME_TAGS)
             )
         )
+
+
+def _is_chinese(word: str) -> bool:
+    return bool(word) and all("\u4e00" <= char <= "\u9fff" for char in word)
 
 
 @cache
