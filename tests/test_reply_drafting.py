@@ -175,6 +175,13 @@ def test_the_live_check_reads_what_is_typed_and_stays_in_scope(
     html = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
     assert "处理意见" in html and "法律政策依据（未引用" in html
+    # Only those who may issue the reply get a draft (the registrar may see the case, not reply).
+    registrar = client_for(people.registrar)
+    _, seq = reply_form(head, accepted_case)
+    response = registrar.post(
+        f"/cases/{accepted_case.pk}/steps/reply/", {"expected_seq": seq, "compose": "1"}
+    )
+    assert response.status_code == 403 and "reply-draft-notes" not in response.content.decode()
     # The accused township's head cannot reach a case outside its scope through the check.
     outsider = client_for(people.township_head)
     assert outsider.post(url, {"facts_found": "x"}).status_code in (403, 404)

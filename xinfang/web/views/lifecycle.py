@@ -291,6 +291,9 @@ def _compose_reply(
     """起草: the drafter's text goes into the parts still empty or as the form first offered them;
     whatever the handler has typed stays. The draft's token rides with the form and is recorded
     (with the drafter's version) only if the reply is issued."""
+    problems = workflow.check_transition(case, REPLY_STEP, user)
+    if problems:
+        raise problems[0]
     draft = draft_reply(case)
     data = request.POST.copy()
     offered = f.ReplyForm(case=case, user=user).defaults()
