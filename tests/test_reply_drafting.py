@@ -7,6 +7,7 @@ import re
 import pytest
 
 from tests.lifecycle_helpers import (
+    GOOD_REPLY,
     People,
     accepted_by_housing,
     client_for,
@@ -15,9 +16,10 @@ from tests.lifecycle_helpers import (
     step,
     textareas,
 )
+from xinfang.analysis.actions import suggestion_token
 from xinfang.analysis.backends.reply import RuleReplyChecker
 from xinfang.analysis.backends.reply_draft import TemplateReplyDrafter
-from xinfang.analysis.interfaces import ReplyContext
+from xinfang.analysis.interfaces import ReplyContext, Suggestion
 from xinfang.analysis.models import AcceptedSuggestion, Capability
 from xinfang.cases.models import Case
 from xinfang.cases.states import Status
@@ -186,3 +188,49 @@ def test_the_live_check_reads_what_is_typed_and_stays_in_scope(
     outsider = client_for(people.township_head)
     assert outsider.post(url, {"facts_found": "x"}).status_code in (403, 404)
     assert head.get(url).status_code == 405
+
+
+def test_the_draft_leaves_out_the_petitioners_name_and_numbers(people: People, tree: OrgTree) -> None:
+    case = accepted_by_housing(
+        people,
+        tree,
+        token="named-1",
+        title="李四反映工地拖欠农民工工资",
+        request="请求督促支付拖欠工资，我的电话13912345678",
+    )
+    head = client_for(people.housing_head)
+    _, seq = reply_form(head, case)
+    html = head.post(f"/cases/{case.pk}/steps/reply/", {"expected_seq": seq, "compose": "1"}).content.decode()
+    restated = textareas(html)["request"]
+    assert "信访人反映工地拖欠农民工工资" in restated
+    assert "李四" not in restated and "13912345678" not in restated
+
+
+def test_a_reply_without_reasons_is_refused(people: People, accepted_case: Case) -> None:
+    head = client_for(people.housing_head)
+    response = step(head, accepted_case, "reply", expect=400, **{**GOOD_REPLY, "reasons": ""})
+    html = response.content.decode()
+    assert "E8001" in html and "理由" in html and accepted_case.status == Status.ACCEPTED
+
+
+def test_a_draft_counts_only_for_its_own_case_and_only_at_the_reply(
+    people: People, accepted_case: Case, tree: OrgTree
+) -> None:
+    head = client_for(people.housing_head)
+    _, seq = reply_form(head, accepted_case)
+    html = head.post(
+        f"/cases/{accepted_case.pk}/steps/reply/", {"expected_seq": seq, "compose": "1"}
+    ).content.decode()
+    draft_token = re.findall(r'name="accepted_suggestion" value="([^"]+)"', html)[0]
+    topic_token = suggestion_token(
+        people.housing_head, Capability.TOPIC, Suggestion("劳动和社会保障", "劳动和社会保障", 0.9), "m-1"
+    )
+    other = accepted_by_housing(people, tree, token="other-1")
+    _, other_seq = reply_form(head, other)
+    data = {"expected_seq": other_seq, **GOOD_REPLY, "accepted_suggestion": [draft_token, topic_token]}
+    assert head.post(f"/cases/{other.pk}/steps/reply/", data).status_code == 302
+    # Neither the other case's draft nor a topic offered at registration is recorded here.
+    assert not AcceptedSuggestion.objects.filter(case=other).exists()
+    data = {"expected_seq": seq, **GOOD_REPLY, "accepted_suggestion": [draft_token]}
+    assert head.post(f"/cases/{accepted_case.pk}/steps/reply/", data).status_code == 302
+    assert AcceptedSuggestion.objects.get(case=accepted_case).value == str(accepted_case.pk)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection, transaction
 
-from tests.lifecycle_helpers import People, make_people
+from tests.lifecycle_helpers import GOOD_REPLY, People, make_people
 from xinfang.cases import states, workflow
 from xinfang.cases.actions.accept import do_accept
 from xinfang.cases.models import Appeal, AppealLevel, Case
@@ -280,7 +280,7 @@ def test_no_clock_runs_on_a_finished_case(tree: OrgTree, people: People) -> None
     handle.do_reply(
         actor=people.housing_head,
         case=case,
-        data=handle.ReplyInput("诉求", "事实", "理由", "意见", "依据", "如不服可请求复查。"),
+        data=handle.ReplyInput(**GOOD_REPLY),
     )
     handle.do_conclude(actor=people.housing_head, case=case, petitioner_accepts=True)
     assert live_kinds(case) == set()

@@ -90,8 +90,11 @@ def _taken(case: Case, actor: User, offered: OfferedSuggestion) -> bool:
     if offered.capability == Capability.UNIT:
         return str(case.responsible_org_id) == offered.value
     if offered.capability == Capability.REPLY_DRAFT:
-        # The handler started from the draft and the 信访处理意见书 went out (what it says is theirs).
-        return CaseDocument.objects.filter(case=case, kind=DocumentKind.REPLY).exists()
+        # The handler started from this case's draft and the 信访处理意见书 went out (what it says is theirs).
+        return (
+            offered.value == str(case.pk)
+            and CaseDocument.objects.filter(case=case, kind=DocumentKind.REPLY).exists()
+        )
     if offered.capability in (Capability.SAME_PERSON, Capability.SAME_MATTER):
         return (
             offered.value.isdigit()

@@ -159,10 +159,12 @@ def consequence_of(status: str, re_reviewed: bool) -> str:
     return ""
 
 
-def suggest_for_draft(user: User, draft: Draft) -> IntakeSuggestions:
+def suggest_for_draft(user: User, draft: Draft, *, earlier_only: bool = False) -> IntakeSuggestions:
+    """Everything the panel shows; with earlier_only, only the earlier cases and their answers
+    (the reply page: classification, routing and risk are behind it)."""
     started = time.perf_counter()
     result = IntakeSuggestions()
-    if draft.has_text:
+    if draft.has_text and not earlier_only:
         topic_backend = backend("topic")
         if hasattr(topic_backend, "suggest_versioned"):
             result.topic_version, result.topics = topic_backend.suggest_versioned(draft.title, draft.text)
@@ -198,8 +200,10 @@ def suggest_for_draft(user: User, draft: Draft) -> IntakeSuggestions:
     matter_ids = {earlier.case_id for earlier in result.same_matter}
     result.similar = [earlier for earlier in similar if earlier.case_id not in matter_ids][:SHOWN]
     _attach_answers(result.same_person + result.same_matter + result.similar)
-    result.units, result.unit_version = _units(user, draft, similar, result.topics)
-    result.risks = _risks(user, draft, len({e.case_id for e in result.same_person + result.same_matter}))
+    if not earlier_only:
+        result.units, result.unit_version = _units(user, draft, similar, result.topics)
+        earlier_cases = len({e.case_id for e in result.same_person + result.same_matter})
+        result.risks = _risks(user, draft, earlier_cases)
     result.elapsed_ms = round((time.perf_counter() - started) * 1000, 1)
     return result
 

@@ -87,8 +87,9 @@ class DuplicateFinder(Protocol):
 
 @dataclass(frozen=True)
 class ReplyContext:
-    """What a reply drafter may know of a case: its own text and classification, nothing of its
-    people and nothing of other cases (a draft is addressed to this petitioner)."""
+    """What a reply drafter may know of a case: its own text and classification, with ID numbers,
+    phone numbers and its petitioners' names removed, and nothing of other cases (a draft is
+    addressed to this petitioner)."""
 
     title: str
     facts: str  # the petitioner's account as registered

@@ -16,16 +16,27 @@ from xinfang.analysis.registry import backend
 from xinfang.cases.actions.handle import review_notice_for
 from xinfang.cases.models import Case
 from xinfang.core.clock import chinese_date
+from xinfang.documents import privacy
+from xinfang.documents.actions import petitioner_names
+
+PETITIONER = "信访人"  # in place of a petitioner's name
 
 REPLY_PARTS = ("request", "facts_found", "reasons", "decision", "legal_basis", "review_notice")
 
 
 def reply_context(case: Case) -> ReplyContext:
+    """The case's own text without ID numbers, phone numbers or its petitioners' names: a draft
+    may not carry them (documents.privacy), and a language model has no need of them."""
+    names = petitioner_names(case)
+
+    def clean(text: str) -> str:
+        return privacy.remove_names(privacy.remove_personal_numbers(text), names, PETITIONER)
+
     unit = case.responsible_org or case.receiving_org
     return ReplyContext(
-        title=case.title,
-        facts=case.facts,
-        request=case.request,
+        title=clean(case.title),
+        facts=clean(case.facts),
+        request=clean(case.request),
         topic=case.topic.full_name,
         category=case.category,
         received=chinese_date(timezone.localtime(case.received_at).date()),

@@ -143,7 +143,12 @@ _WHOLE_NAME_TAGS = frozenset({"nr", "ns", "nz", "nt", "nrt", "nrfg", ""})
 # Words that describe (verbs, adjectives, set phrases) but name a road before a direction: 解放西路.
 _DESCRIBING_TAGS = frozenset({"v", "vn", "a", "ad", "an", "l"})
 _DIRECTED_ROADS = frozenset({"东路", "西路", "南路", "北路", "中路"})
-_BUILDINGS = frozenset({"小区", "花园", "家园", "公寓", "大厦", "新村", "新城", "广场", "苑"})
+_MOVING = frozenset(
+    (
+        "路过 经过 途经 到达 来到 走到 开到 行至 驶入 驶向 驶出 "
+        "进入 前往 通过 穿过 沿着 绕过 绕行 拐进 转入 回到"
+    ).split()
+)
 # Kinds of place, not places.
 _GENERIC_PLACES = frozenset(
     {
@@ -247,11 +252,9 @@ class Segmenter:
             return len(out) - 3  # 魅力 之 城 小区: a literary name around 之
         if out and _is_chinese(out[-1][0]) and len(out[-1][0]) >= 2 and out[-1][0] not in _NOT_A_NAME:
             word, tag = out[-1]
-            # A verb or adjective names a road before a direction (解放 西路), an idiom a building
-            # or an estate (在水一方 大厦); before 小区 alone they describe one (安置小区, 老旧小区).
-            if (tag in _DESCRIBING_TAGS and suffix in _DIRECTED_ROADS) or (
-                tag == "i" and len(word) >= 4 and suffix in _BUILDINGS
-            ):
+            # A verb or adjective names a road before a direction (解放 西路), unless it says how
+            # one got there (路过 北路); before 小区 it describes one (安置小区, 老旧小区).
+            if tag in _DESCRIBING_TAGS and suffix in _DIRECTED_ROADS and word not in _MOVING:
                 return len(out) - 1
         # Otherwise at most the two name words right before the ending.
         start = len(out)

@@ -140,7 +140,8 @@ SPECS: tuple[KindSpec, ...] = (
         "处",
         Addressee.PETITIONER,
         {**_DECISION_FIELDS, "review_notice": "复查告知"},
-        _DECISION_REQUIRED | {"review_notice"},
+        # 条例 Art.33: the 信访处理意见书 states the facts and the reasons (事实和理由).
+        _DECISION_REQUIRED | {"reasons", "review_notice"},
     ),
     KindSpec(
         DocumentKind.REVIEW_DECISION,

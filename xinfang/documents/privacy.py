@@ -37,8 +37,8 @@ def names_in(text: str, names: list[str]) -> bool:
     return any(name in text for name in names if len(name) >= _MIN_NAME_LENGTH)
 
 
-def remove_names(text: str, names: list[str]) -> str:
+def remove_names(text: str, names: list[str], replacement: str = ACCUSER) -> str:
     for name in sorted(names, key=len, reverse=True):  # 张三丰 before 张三
         if len(name) >= _MIN_NAME_LENGTH:
-            text = text.replace(name, ACCUSER)
+            text = text.replace(name, replacement)
     return text

@@ -10,17 +10,22 @@ Protocol: POST {XINFANG_LLM_URL}/chat/completions with the model, a system messa
 its rules, "answer with one JSON object") and a user message with the case's text; the first
 choice's content must be that JSON object (a ```json fence around it is tolerated).
 
-What the model receives: a case's own text with ID and phone numbers removed, never its people's
-records, never another case. What comes back is a suggestion like any other: checked against
-what the system allows (known topics only; the statutory 复查告知 always the system's own
-sentence), and when the service fails (unreachable, slow, an error status, an answer that is not
-the JSON asked for) the built-in backend answers instead, with the reason noted.
+What the model receives: a case's own text with ID and phone numbers (and, for a reply, its
+petitioners' names) removed, never its people's records, never another case. What comes back is
+a suggestion like any other: checked against what the system allows (known topics only; the
+statutory 复查告知 always the system's own sentence; 查明的事实 never from the model, which cannot
+know them), and when the service fails (unreachable, slow, an error status, an answer that is
+not the JSON asked for) the built-in backend answers instead, with the reason noted. After a
+failure the topic suggester leaves the model alone for a minute: the registration panel asks
+on every pause in typing and must not wait on a service that is down.
 """
 
 import hashlib
+import http.client
 import json
 import logging
 import re
+import time
 import urllib.error
 import urllib.request
 from collections import OrderedDict
@@ -42,7 +47,7 @@ MAX_TEXT_CHARS = 6000  # of a petition sent to the model: the opening states the
 MAX_PART_CHARS = 4000
 
 
-def ask_json(system: str, user: str, *, timeout: float | None = None) -> dict[str, Any]:
+def ask_json(system: str, user: str, *, timeout: float) -> dict[str, Any]:
     """The model's answer to one system + user message, as the JSON object it was asked for."""
     url, model = settings.LLM_URL.rstrip("/"), settings.LLM_MODEL
     if not url.startswith(("http://", "https://")) or not model:
@@ -63,13 +68,13 @@ def ask_json(system: str, user: str, *, timeout: float | None = None) -> dict[st
         },
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout or settings.LLM_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
             reply = json.loads(response.read())
         content = reply["choices"][0]["message"]["content"]
         answer = json.loads(_FENCE.sub("", content.strip()))
     except urllib.error.HTTPError as error:
         raise XinfangError(ErrorCode.LLM_UNAVAILABLE, f"HTTP {error.code}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as error:
         raise XinfangError(ErrorCode.LLM_UNAVAILABLE, str(getattr(error, "reason", error))) from None
     except (ValueError, KeyError, IndexError, TypeError, AttributeError):
         raise XinfangError(ErrorCode.LLM_UNAVAILABLE, "应答不是约定的JSON") from None
@@ -84,7 +89,8 @@ def _lines(*lines: str) -> str:
 
 # --- reply drafting ------------------------------------------------------------------------------
 
-REPLY_PARTS = ("request", "facts_found", "reasons", "decision", "legal_basis")
+# The parts taken from the model; 查明的事实 stays the template's marker (only an investigation knows them).
+REPLY_PARTS = ("request", "reasons", "decision", "legal_basis")
 REPLY_PROMPT = _lines(
     "你是县级信访部门的公文起草助手，为承办人起草《信访处理意见书》初稿。",
     "规则：",
@@ -94,8 +100,10 @@ REPLY_PROMPT = _lines(
     "3. 申诉求决类事项的处理意见，按《信访工作条例》第三十三条：请求事实清楚、符合规定的予以支持；"
     "事由合理但缺乏法律依据的作出解释说明；缺乏事实根据或不符合规定的不予支持。",
     "4. 法律政策依据只写确与本事项有关的法律法规名称和条款；不确定时用【待填写】标出。",
-    "只输出一个JSON对象，键为：request（复述信访请求）、facts_found（查明的事实）、reasons（处理理由）、"
-    "decision（处理意见）、legal_basis（法律政策依据），值均为字符串。",
+    "5. 查明的事实由承办人根据调查核实的情况填写，你不写；"
+    "处理理由和处理意见中凡依赖调查结果的内容，用【待填写】标出。",
+    "只输出一个JSON对象，键为：request（复述信访请求）、reasons（处理理由）、decision（处理意见）、"
+    "legal_basis（法律政策依据），值均为字符串。",
 )
 CATEGORY_LABELS = {"suggestion": "建议意见类", "accusation": "检举控告类", "appeal": "申诉求决类"}
 
@@ -107,17 +115,18 @@ class OpenAICompatibleReplyDrafter:
 
     def draft(self, context: ReplyContext) -> ReplyDraft:
         fallback = self.template.draft(context)
+        # analysis.replies cleans the context; cleaned again here, as a plugged-in caller may not.
         case_text = _lines(
-            f"标题：{context.title}",
+            f"标题：{remove_personal_numbers(context.title)}",
             f"问题性质：{CATEGORY_LABELS.get(context.category, context.category)}",
             f"内容分类：{context.topic}",
             f"承办单位：{context.unit}",
             f"登记日期：{context.received}",
-            f"信访人反映的情况：{remove_personal_numbers(context.facts[:MAX_TEXT_CHARS])}",
-            f"信访请求：{remove_personal_numbers(context.request[:MAX_TEXT_CHARS])}",
+            f"信访人反映的情况：{remove_personal_numbers(context.facts)[:MAX_TEXT_CHARS]}",
+            f"信访请求：{remove_personal_numbers(context.request)[:MAX_TEXT_CHARS]}",
         )
         try:
-            answer = ask_json(REPLY_PROMPT, case_text)
+            answer = ask_json(REPLY_PROMPT, case_text, timeout=settings.LLM_TIMEOUT)
         except XinfangError as error:
             logger.warning("reply drafting by the language model failed: %s", error)
             return ReplyDraft(fallback.parts, fallback.version, (str(error), *fallback.notes))
@@ -140,6 +149,8 @@ TOPIC_PROMPT = _lines(
     '"reason": 不超过30字的依据}]}。',
 )
 CACHED_ANSWERS = 256  # the registration panel asks again as the registrar types on
+TOPIC_TIMEOUT = 5.0  # seconds: the registrar is waiting for the panel
+RESTING_SECONDS = 60.0  # after a failure, the built-in suggester answers alone this long
 
 
 class OpenAICompatibleTopicSuggester:
@@ -151,6 +162,7 @@ class OpenAICompatibleTopicSuggester:
         self.builtin = LinearTopicSuggester()
         self._model_version = f"llm:{settings.LLM_MODEL}"[:80]
         self._answers: OrderedDict[str, tuple[str, list[Suggestion]]] = OrderedDict()
+        self._resting_until = float("-inf")
         self._lock = Lock()
 
     @property
@@ -166,21 +178,27 @@ class OpenAICompatibleTopicSuggester:
             if key in self._answers:
                 self._answers.move_to_end(key)
                 return self._answers[key]
-        answer = self._ask(title, text, limit)
+            resting = time.monotonic() < self._resting_until
+        answer = None if resting else self._ask(title, text, limit)
+        if answer is None:  # the model could not answer: the built-in suggester does, uncached
+            return self.builtin.suggest_versioned(title, text, limit=limit)
         with self._lock:
             self._answers[key] = answer
             while len(self._answers) > CACHED_ANSWERS:
                 self._answers.popitem(last=False)
         return answer
 
-    def _ask(self, title: str, text: str, limit: int) -> tuple[str, list[Suggestion]]:
+    def _ask(self, title: str, text: str, limit: int) -> tuple[str, list[Suggestion]] | None:
         labels = self.builtin.first_level_labels()
-        petition = remove_personal_numbers(f"标题：{title}\n内容：{text}"[:MAX_TEXT_CHARS])
+        petition = remove_personal_numbers(f"标题：{title}\n内容：{text}")[:MAX_TEXT_CHARS]
         try:
-            answer = ask_json(TOPIC_PROMPT, f"可选的一级分类：{'、'.join(labels)}\n\n{petition}")
+            prompt = f"可选的一级分类：{'、'.join(labels)}\n\n{petition}"
+            answer = ask_json(TOPIC_PROMPT, prompt, timeout=TOPIC_TIMEOUT)
         except XinfangError as error:
             logger.warning("topic suggestion by the language model failed: %s", error)
-            return self.builtin.suggest_versioned(title, text, limit=limit)
+            with self._lock:
+                self._resting_until = time.monotonic() + RESTING_SECONDS
+            return None
         suggestions: list[Suggestion] = []
         items = answer.get("topics")
         for item in items if isinstance(items, list) else []:
@@ -196,5 +214,5 @@ class OpenAICompatibleTopicSuggester:
             reason = f"大模型 {self._model_version}：{str(item.get('reason', ''))[:60]}"
             suggestions.append(self.builtin.refine(label, round(confidence, 3), reason, title, text))
         if not suggestions:
-            return self.builtin.suggest_versioned(title, text, limit=limit)
+            return None
         return self._model_version, suggestions[:limit]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from xinfang.analysis.actions import OfferedSuggestion, do_record_accepted_suggestions
+from xinfang.analysis.registry import backend
 from xinfang.cases import workflow
 from xinfang.cases.models import Case
 from xinfang.cases.states import Status
@@ -86,6 +87,8 @@ class ReplyInput:
     legal_basis: str
     review_notice: str
     expected_seq: int | None = None
+    # The handler has read the reply check's unanswered request terms and issues all the same.
+    unanswered_confirmed: bool = False
     # The draft the handler started from (analysis.replies), recorded once the reply is issued.
     accepted_suggestions: list[OfferedSuggestion] = field(default_factory=list)
 
@@ -100,9 +103,22 @@ class ReplyInput:
         }
 
 
+def check_reply_issuable(case: Case, data: ReplyInput) -> None:
+    """The reply check (the chosen backend, ANALYSIS_BACKENDS "reply") before a 信访处理意见书 goes
+    out: a part missing or defective (a drafter's 【待填写】 left, no law cited, no 30-day review
+    notice) stops it; request terms it never answers stop it until the handler confirms."""
+    result = backend("reply").check(request=case.request, parts=data.document_fields())
+    if result.missing:
+        raise XinfangError(ErrorCode.REPLY_CHECK_INCOMPLETE, "、".join(result.missing))
+    if result.unanswered_terms and not data.unanswered_confirmed:
+        terms = "、".join(result.unanswered_terms)
+        raise XinfangError(ErrorCode.REPLY_CHECK_UNANSWERED, terms, field="confirm_check")
+
+
 def do_reply(*, actor: User, case: Case, data: ReplyInput) -> Case:
     with transaction.atomic():
         case = workflow.begin(case, "reply", actor=actor, expected_seq=data.expected_seq)
+        check_reply_issuable(case, data)
         fields = {name: value.strip() for name, value in data.document_fields().items()}
         workflow.apply(case, "reply", actor=actor, data={"decision": fields["decision"][:200]})
         do_issue_document(

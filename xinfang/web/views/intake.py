@@ -164,14 +164,12 @@ def case_suggestions(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     draft = draft_of_case(case)
     draft.people = people
-    result = suggest_for_draft(user, draft)
+    # The reply page asks for the earlier answers only, to keep this one consistent.
+    earlier_only = request.GET.get("earlier") == "1"
+    result = suggest_for_draft(user, draft, earlier_only=earlier_only)
     # Earlier cases only: the case page is not the place to pick a topic again.
     result.same_person = [e for e in result.same_person if e.received_at <= case.received_at]
     result.same_matter = [e for e in result.same_matter if e.received_at <= case.received_at]
-    earlier_only = request.GET.get("earlier") == "1"
-    if earlier_only:
-        # The reply page: the earlier answers to keep this one consistent, not classification again.
-        result.topics, result.kinds, result.units, result.risks = [], [], [], []
     context = {**_context(user, result, on_form=False), "earlier_only": earlier_only}
     response = render(request, "web/_intake_panel.html", context)
     response["Cache-Control"] = "no-store"

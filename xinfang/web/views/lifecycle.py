@@ -32,8 +32,13 @@ from xinfang.web.views.common import current_user, login_required
 Perform = Callable[[User, Case, dict[str, Any]], object]
 # Steps whose page suggests the responsible unit (and records the suggestion if accepted).
 UNIT_SUGGESTION_STEPS = frozenset({"transfer", "assign"})
-# Steps that take accepted suggestions (signed tokens) with their form.
-ACCEPTING_STEPS = UNIT_SUGGESTION_STEPS | {"reply"}
+# Steps that take accepted suggestions (signed tokens) with their form, and of which kinds: a
+# token offered elsewhere (a registration's topic, say) is not recorded again here.
+ACCEPTED_HERE = {
+    "transfer": frozenset({Capability.UNIT}),
+    "assign": frozenset({Capability.UNIT}),
+    "reply": frozenset({Capability.REPLY_DRAFT}),
+}
 # The 信访处理意见书 step: a draft on request, the reply check on every render and before issuing.
 REPLY_STEP = "reply"
 
@@ -165,6 +170,7 @@ STEPS: dict[str, Step] = {
                 legal_basis=d["legal_basis"],
                 review_notice=d["review_notice"],
                 expected_seq=_seq(d),
+                unanswered_confirmed=d["confirm_check"],
                 accepted_suggestions=d.get("accepted_suggestions", []),
             ),
         ),
@@ -250,12 +256,14 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
             fields["re_review_notice"] = fields.get("next_step_notice", "")
         for problem in check_document_fields(step.document, fields):
             form.add_error(problem.field if problem.field in form.fields else None, str(problem))
-    if form.is_valid() and code == REPLY_STEP:
-        _check_before_issuing(case, form)
     if form.is_valid():
-        if code in ACCEPTING_STEPS:
+        if code in ACCEPTED_HERE:
             tokens = request.POST.getlist("accepted_suggestion")
-            form.cleaned_data["accepted_suggestions"] = read_suggestion_tokens(user, tokens)
+            form.cleaned_data["accepted_suggestions"] = [
+                offered
+                for offered in read_suggestion_tokens(user, tokens)
+                if offered.capability in ACCEPTED_HERE[code]
+            ]
         try:
             step.perform(user, case, form.cleaned_data)
         except XinfangError as error:
@@ -272,17 +280,6 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
             messages.success(request, step.done)
             return redirect("web:case_detail", case_id=case.pk)
     return _render(request, case, transition, form, status)
-
-
-def _check_before_issuing(case: Case, form: f.StepForm) -> None:
-    """A reply with a part missing (or a drafter's 【待填写】 left) does not go out; one that
-    leaves some of the request's key terms unanswered goes out only once the handler confirms."""
-    result = check_reply(case, form.cleaned_data)
-    if result.missing:
-        form.add_error(None, str(XinfangError(ErrorCode.REPLY_CHECK_INCOMPLETE, "、".join(result.missing))))
-    elif result.unanswered_terms and not form.cleaned_data.get("confirm_check"):
-        terms = "、".join(result.unanswered_terms)
-        form.add_error("confirm_check", str(XinfangError(ErrorCode.REPLY_CHECK_UNANSWERED, terms)))
 
 
 def _compose_reply(
@@ -302,7 +299,8 @@ def _compose_reply(
         if key in REPLY_PARTS and (not typed or typed == str(offered.get(key, "")).strip()):
             data[key] = text
     form = f.ReplyForm(data, case=case, user=user)
-    suggestion = Suggestion("draft", "信访处理意见书草稿", 1.0, "；".join(draft.notes))
+    # The case's id is the value: a draft counts only for the case it was made for.
+    suggestion = Suggestion(str(case.pk), "信访处理意见书草稿", 1.0, "；".join(draft.notes))
     tokens = request.POST.getlist("accepted_suggestion")[:19]
     tokens.append(suggestion_token(user, Capability.REPLY_DRAFT, suggestion, draft.version))
     return _render(request, case, transition, form, tokens=tokens, draft_notes=draft.notes)
@@ -346,8 +344,13 @@ def _render(
 @login_required
 @require_POST
 def reply_check(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The reply check of the parts typed so far (HTMX, while the handler writes). Read-only."""
-    case = access_case(current_user(request), case_id)
+    """The reply check of the parts typed so far (HTMX, while the handler writes). Read-only, for
+    those who may issue the reply, as the step's page is."""
+    user = current_user(request)
+    case = access_case(user, case_id)
+    problems = workflow.check_transition(case, REPLY_STEP, user)
+    if problems:
+        raise problems[0]
     response = render(request, "web/_reply_check.html", {"reply_check": check_reply(case, request.POST)})
     response["Cache-Control"] = "no-store"
     return response
