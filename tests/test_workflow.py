@@ -280,7 +280,14 @@ def test_no_clock_runs_on_a_finished_case(tree: OrgTree, people: People) -> None
     handle.do_reply(
         actor=people.housing_head,
         case=case,
-        data=handle.ReplyInput(**GOOD_REPLY),
+        data=handle.ReplyInput(
+            request=GOOD_REPLY["request"],
+            facts_found=GOOD_REPLY["facts_found"],
+            reasons=GOOD_REPLY["reasons"],
+            decision=GOOD_REPLY["decision"],
+            legal_basis=GOOD_REPLY["legal_basis"],
+            review_notice=GOOD_REPLY["review_notice"],
+        ),
     )
     handle.do_conclude(actor=people.housing_head, case=case, petitioner_accepts=True)
     assert live_kinds(case) == set()
