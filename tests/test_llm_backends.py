@@ -127,6 +127,7 @@ def test_topic_suggester_offers_only_known_classes_refined_and_asks_once_per_tex
                 {"label": "劳动和社会保障", "confidence": 0.92, "reason": "拖欠农民工工资"},
                 {"label": "外星事务", "confidence": 0.5, "reason": "不存在的分类"},
                 {"label": "城乡建设", "confidence": "high", "reason": "工地"},
+                {"label": "交通运输", "confidence": float("nan"), "reason": "路"},
             ]
         }
     )
@@ -134,8 +135,8 @@ def test_topic_suggester_offers_only_known_classes_refined_and_asks_once_per_tex
     version, suggestions = suggester.suggest_versioned(TITLE, TEXT)
 
     assert version == "llm:local-qwen"
-    assert [s.value.split(" › ")[0] for s in suggestions] == ["劳动和社会保障", "城乡建设"]
-    assert suggestions[0].confidence == 0.92 and suggestions[1].confidence == 0.5
+    assert [s.value.split(" › ")[0] for s in suggestions] == ["劳动和社会保障", "城乡建设", "交通运输"]
+    assert [s.confidence for s in suggestions] == [0.92, 0.5, 0.5]
     assert suggestions[0].value.count(" › ") == 2  # refined to the third level the text names
     assert "拖欠农民工工资" in suggestions[0].reason
     sent = model_server.requests[0]["messages"][1]["content"]

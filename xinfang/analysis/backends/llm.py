@@ -24,6 +24,7 @@ import hashlib
 import http.client
 import json
 import logging
+import math
 import re
 import time
 import urllib.error
@@ -208,9 +209,10 @@ class OpenAICompatibleTopicSuggester:
             if any(s.value.split(" › ")[0] == label for s in suggestions):
                 continue
             try:
-                confidence = min(max(float(item.get("confidence", 0.5)), 0.0), 1.0)
+                confidence = float(item.get("confidence", 0.5))
             except (TypeError, ValueError):
                 confidence = 0.5
+            confidence = min(max(confidence, 0.0), 1.0) if math.isfinite(confidence) else 0.5
             reason = f"大模型 {self._model_version}：{str(item.get('reason', ''))[:60]}"
             suggestions.append(self.builtin.refine(label, round(confidence, 3), reason, title, text))
         if not suggestions:
