@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests.helpers import registration_post
 from xinfang.analysis.actions import read_suggestion_tokens, suggestion_token
-from xinfang.analysis.intake import consequence_of
+from xinfang.analysis.intake import addresses_differ, consequence_of
 from xinfang.analysis.interfaces import PersonCandidate, Suggestion
 from xinfang.analysis.models import AcceptedSuggestion, Capability
 from xinfang.analysis.registry import forget_backends
@@ -168,7 +168,7 @@ def test_accepting_suggestions_is_recorded_with_the_version(client: Client, tree
     assert accepted[Capability.SAME_MATTER].value == str(earlier.pk)
     assert (
         accepted[Capability.TOPIC].version
-        and accepted[Capability.SAME_MATTER].version == "same-matter-1/case-index-1"
+        and accepted[Capability.SAME_MATTER].version == "same-matter-2/case-index-1"
     )
     assert case.is_repeat
     event = case.events.get(kind="suggestions_accepted")
@@ -402,6 +402,52 @@ def test_similar_case_search_and_person_matching_are_pluggable_and_still_scoped(
         data["submission_token"] = "tok-plug"
         assert client.post("/register/", data).status_code == 302
         accepted = AcceptedSuggestion.objects.get(case__submission_token="tok-plug")
-        assert accepted.version == "same-matter-1/every-case-1"
+        assert accepted.version == "same-matter-2/every-case-1"
     finally:
         forget_backends()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "differ"),
+    [
+        ("转塘街道兰苑25幢", "转塘街道文鼎苑8幢", True),
+        ("转塘街道兰苑25幢", "转塘街道兰苑3幢201室", False),
+        ("文三路100号", "文三路102号3幢", False),
+        ("转塘街道", "转塘街道兰苑", False),  # a street and an estate in it may be one place
+        ("", "转塘街道兰苑", False),  # an address not given differs from nothing
+    ],
+)
+def test_addresses_differ(first: str, second: str, differ: bool) -> None:
+    assert addresses_differ(first, second) is differ
+
+
+def test_the_same_words_about_another_estate_are_not_the_same_matter(
+    client: Client, tree: OrgTree, registrar
+) -> None:  # type: ignore[no-untyped-def]
+    same_estate = register_case(
+        registrar,
+        tree.township_a,
+        **NOISE,
+        place_address="宝石社区5幢",
+        parties=[person("赵一", "宝石社区5幢", 511, "13700000011")],
+    )
+    other_estate = register_case(
+        registrar,
+        tree.township_a,
+        **NOISE,
+        place_address="翠苑小区2幢",
+        parties=[person("钱二", "翠苑小区2幢", 512, "13700000012")],
+    )
+    data = registration_post(
+        tree.township_a,
+        title="宝石社区工地夜间施工噪音",
+        facts="宝石社区附近工地晚上打桩施工，噪音扰民，无法休息。",
+        request="请求制止夜间施工噪音扰民",
+        petitioners=[{"role": "principal", "name": "孙三", "address": "北山街道"}],
+    )
+    data["place_address"] = "宝石社区3幢"
+    html = panel(client, data)
+    same_matter = html.split('id="intake-same-matter"')[1].split('id="intake-similar"')[0]
+    assert same_estate.number in same_matter and other_estate.number not in same_matter
+    similar = html.split('id="intake-similar"')[1]
+    assert other_estate.number in similar and "地点不同：翠苑小区2幢" in similar

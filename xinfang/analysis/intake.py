@@ -16,6 +16,7 @@ case the user may not see, confidential accusations included. Nothing here write
 accepting a suggestion is analysis.actions.do_record_accepted_suggestions.
 """
 
+import re
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from rapidfuzz import fuzz
 from xinfang.analysis.backends.risk import CaseFacts, case_signals
 from xinfang.analysis.interfaces import RiskSignal, Suggestion
 from xinfang.analysis.registry import backend
-from xinfang.analysis.text import place_names
+from xinfang.analysis.text import fold, place_names
 from xinfang.cases import states
 from xinfang.cases.access import cases_visible_to
 from xinfang.cases.models import IN_PERSON_CHANNELS, Case, CaseParty
@@ -41,6 +42,9 @@ from xinfang.people.selectors import PHONE_SCORE
 # Same matter: similar enough on its own, or similar and about the same place or accused.
 SAME_MATTER_ALONE = 0.55
 SAME_MATTER_WITH_PLACE = 0.35
+# Two addresses that name different places (兰苑 and 文鼎苑 of one street): the same words about
+# another estate are another matter, unless the texts are near copies (an address typed otherwise).
+SAME_MATTER_ELSEWHERE = 0.9
 SIMILAR_AT_LEAST = 0.15  # below this, two texts share a common word or two, not a matter
 CANDIDATES = 300  # from the index, before scoping
 DETAILED = 20  # candidates looked at closely (place, accused, answers); the unit vote uses them all
@@ -52,7 +56,7 @@ UNIT_SUGGESTIONS = 3
 SAME_PLACE_WEIGHT = 1.5
 UNIT_VERSION = "unit-neighbours-1"
 UNIT_RULES_VERSION = "unit-topic-rules-1"
-MATTER_VERSION = "same-matter-1"  # the rules over the similar-case search's scores (SAME_MATTER_*)
+MATTER_VERSION = "same-matter-2"  # the rules over the similar-case search's scores (SAME_MATTER_*)
 # Before any history: the department that usually handles each first-level topic, by the words
 # its name contains (the taxonomy's classes; shared/data/category_taxonomy.csv).
 TOPIC_DEPARTMENTS = {
@@ -112,6 +116,7 @@ class EarlierCase:
     similarity: float
     reasons: list[str]
     same_place: bool = False  # same region, a shared place name, or the same accused
+    elsewhere: bool = False  # its address names another place than the draft's
     re_reviewed: bool = False  # a 复核意见书 was issued: the matter is closed for good
     answer: str = ""  # the decision of the newest 答复 / 复查 / 复核 document
     answer_kind: str = ""
@@ -285,17 +290,39 @@ def _similar_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCase]:
         if draft.accused and case.accused and fuzz.token_set_ratio(draft.accused, case.accused) >= 80:
             reasons.append(f"反映对象相同：{case.accused}")
             same_place = True
+        elsewhere = addresses_differ(draft.place_address, case.place_address)
+        if elsewhere:
+            reasons.append(f"地点不同：{case.place_address}")
         item = _earlier(case, score_of[case.pk], reasons, unit_names)
-        item.same_place = same_place
+        item.same_place = same_place and not elsewhere
+        item.elsewhere = elsewhere
         earlier.append(item)
     earlier.sort(key=lambda e: -e.similarity)
     return earlier
 
 
 def _is_same_matter(earlier: EarlierCase) -> bool:
+    if earlier.elsewhere:
+        return earlier.similarity >= SAME_MATTER_ELSEWHERE
     return earlier.similarity >= SAME_MATTER_ALONE or (
         earlier.same_place and earlier.similarity >= SAME_MATTER_WITH_PLACE
     )
+
+
+# Where an address stops naming a place and starts naming a door: 3幢201室, 100号, 5组.
+_DOOR = re.compile(r"\d+\s*[号幢栋楼座单元室层组户].*$")
+
+
+def address_place(address: str) -> str:
+    """The place an address names, without its building, door or room (文三路100号3幢 -> 文三路)."""
+    return _DOOR.sub("", fold(address).replace(" ", ""))
+
+
+def addresses_differ(first: str, second: str) -> bool:
+    """Whether two addresses name different places: neither place contains the other
+    (转塘街道 and 转塘街道兰苑 may be one place; 转塘街道兰苑 and 转塘街道文鼎苑 are not)."""
+    one, other = address_place(first), address_place(second)
+    return bool(one and other) and one not in other and other not in one
 
 
 def _same_person_cases(visible: QuerySet[Case], draft: Draft) -> list[EarlierCase]:
