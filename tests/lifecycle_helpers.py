@@ -7,7 +7,9 @@ from typing import Any
 
 from django.test import Client
 
+from tests.helpers import registration_post
 from xinfang.cases.models import Case
+from xinfang.cases.states import Status
 from xinfang.orgs.models import Organisation, OrgKind, User
 from xinfang.orgs.roles import Role
 from xinfang.testing.factories import TEST_PASSWORD, OrgTree, make_user
@@ -64,6 +66,19 @@ def step(client: Client, case: Case, code: str, expect: int = 302, **fields: Any
     return response
 
 
+def register_visit(
+    people: People,
+    tree: OrgTree,
+    token: str = "visit-1",  # noqa: S107 - a submission token, not a password
+    **overrides: Any,
+) -> Case:
+    """A visit registered through the form by the bureau's registrar."""
+    client = client_for(people.registrar)
+    response = client.post("/register/", registration_post(tree.township_a, token=token, **overrides))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return Case.objects.get(submission_token=token)
+
+
 def accepted_by_housing(
     people: People,
     tree: OrgTree,
@@ -71,14 +86,8 @@ def accepted_by_housing(
     **overrides: Any,
 ) -> Case:
     """A visit registered at the bureau, transferred to the housing bureau and accepted there."""
-    from tests.helpers import registration_post
-    from xinfang.cases.states import Status
-
-    registrar = client_for(people.registrar)
-    response = registrar.post("/register/", registration_post(tree.township_a, token=token, **overrides))
-    assert response.status_code == 302
-    case = Case.objects.get(submission_token=token)
-    step(registrar, case, "transfer", target_org=tree.housing.pk, note="请依法办理")
+    case = register_visit(people, tree, token, **overrides)
+    step(client_for(people.registrar), case, "transfer", target_org=tree.housing.pk, note="请依法办理")
     step(client_for(people.housing_handler), case, "accept", note="")
     assert case.status == Status.ACCEPTED
     return case

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from tests.helpers import PNG_BYTES, registration_post
-from tests.lifecycle_helpers import People, client_for, make_people, step
+from tests.lifecycle_helpers import People, client_for, make_people, register_visit, step
 from xinfang.cases.audit import verify_history
 from xinfang.cases.models import Appeal, Case, CaseArchive, Rating
 from xinfang.cases.states import Status
@@ -26,18 +26,6 @@ from xinfang.testing.factories import OrgTree
 @pytest.fixture
 def people(tree: OrgTree) -> People:
     return make_people(tree)
-
-
-def register_visit(
-    people: People,
-    tree: OrgTree,
-    token: str = "visit-1",  # noqa: S107 - a submission token, not a password
-    **overrides: Any,
-) -> Case:
-    client = client_for(people.registrar)
-    response = client.post("/register/", registration_post(tree.township_a, token=token, **overrides))
-    assert response.status_code == 302, response.content.decode()[:3000]
-    return Case.objects.get(submission_token=token)
 
 
 def document_text(document: CaseDocument) -> str:

@@ -1,17 +1,15 @@
-"""The reply step's help: a first draft of the 信访处理意见书 and the check before it is issued.
+"""The reply step's help: a first draft of the 信访处理意见书, from the chosen backend
+(ANALYSIS_BACKENDS "reply_draft").
 
-Both go through the chosen backends (ANALYSIS_BACKENDS "reply_draft" and "reply"). The
-drafter sees only this case's own text (ReplyContext), so a draft can never carry another
-case's facts or people; the check compares what the handler wrote with the request as
-registered. Nothing here writes: issuing is cases.actions.handle.do_reply, which records an
-accepted draft (AcceptedSuggestion, capability reply_draft) with the drafter's version.
+The drafter sees only this case's own text (ReplyContext), so a draft can never carry another
+case's facts or people. Nothing here writes: issuing is cases.actions.handle.do_reply, which
+checks the reply (handle.reply_check) and records an accepted draft (AcceptedSuggestion,
+capability reply_draft) with the drafter's version.
 """
-
-from collections.abc import Mapping
 
 from django.utils import timezone
 
-from xinfang.analysis.interfaces import ReplyCheck, ReplyContext, ReplyDraft
+from xinfang.analysis.interfaces import ReplyContext, ReplyDraft
 from xinfang.analysis.registry import backend
 from xinfang.cases.actions.handle import review_notice_for
 from xinfang.cases.models import Case
@@ -20,8 +18,6 @@ from xinfang.documents import privacy
 from xinfang.documents.actions import petitioner_names
 
 PETITIONER = "信访人"  # in place of a petitioner's name
-
-REPLY_PARTS = ("request", "facts_found", "reasons", "decision", "legal_basis", "review_notice")
 
 
 def reply_context(case: Case) -> ReplyContext:
@@ -47,9 +43,3 @@ def reply_context(case: Case) -> ReplyContext:
 
 def draft_reply(case: Case) -> ReplyDraft:
     return backend("reply_draft").draft(reply_context(case))  # type: ignore[no-any-return]
-
-
-def check_reply(case: Case, parts: Mapping[str, object]) -> ReplyCheck:
-    """What the typed parts lack, against the request as registered."""
-    typed = {key: str(parts.get(key) or "") for key in REPLY_PARTS}
-    return backend("reply").check(request=case.request, parts=typed)  # type: ignore[no-any-return]

@@ -113,6 +113,13 @@ def check_transition(case: Case, code: str, actor: User | None) -> list[XinfangE
     return problems
 
 
+def require_transition(case: Case, code: str, actor: User | None) -> None:
+    """Raise the first reason `actor` may not perform `code` on `case` now."""
+    problems = check_transition(case, code, actor)
+    if problems:
+        raise problems[0]
+
+
 def allowed_transitions(case: Case, actor: User) -> list[states.Transition]:
     """The steps this user may take on this case now (what the case page offers)."""
     return [
@@ -142,9 +149,7 @@ def apply(
     extension: Extension | None = None,
 ) -> CaseEvent:
     """Move `case` (locked by `lock_case`) along `code`; `changes` are case fields the step sets."""
-    problems = check_transition(case, code, actor)
-    if problems:
-        raise problems[0]
+    require_transition(case, code, actor)
     transition = states.BY_CODE[code]
     on = today()
     from_status = case.status
@@ -215,9 +220,7 @@ def begin(case: Case, code: str, *, actor: User | None, expected_seq: int | None
     """Lock the case and check the step before the action validates its own input, so a
     wrong state or role is reported as such rather than as a missing field."""
     locked = lock_case(case, expected_seq=expected_seq)
-    problems = check_transition(locked, code, actor)
-    if problems:
-        raise problems[0]
+    require_transition(locked, code, actor)
     return locked
 
 

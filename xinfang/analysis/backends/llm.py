@@ -38,6 +38,7 @@ from django.conf import settings
 from xinfang.analysis.backends.reply_draft import TemplateReplyDrafter
 from xinfang.analysis.backends.topic import LinearTopicSuggester
 from xinfang.analysis.interfaces import ReplyContext, ReplyDraft, Suggestion
+from xinfang.cases.models import Category
 from xinfang.core.errors import ErrorCode, XinfangError
 from xinfang.documents.privacy import remove_personal_numbers
 
@@ -106,7 +107,7 @@ REPLY_PROMPT = _lines(
     "只输出一个JSON对象，键为：request（复述信访请求）、reasons（处理理由）、decision（处理意见）、"
     "legal_basis（法律政策依据），值均为字符串。",
 )
-CATEGORY_LABELS = {"suggestion": "建议意见类", "accusation": "检举控告类", "appeal": "申诉求决类"}
+CATEGORY_LABELS = dict(Category.choices)
 
 
 class OpenAICompatibleReplyDrafter:

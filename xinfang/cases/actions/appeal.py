@@ -105,9 +105,7 @@ def do_decide_appeal(*, actor: User, case: Case, data: AppealDecisionInput) -> C
         appeal = workflow.open_appeal(case)
         level = AppealLevel(appeal.level) if appeal else AppealLevel.REVIEW
         code = _DECIDE[level]
-        problems = workflow.check_transition(case, code, actor)
-        if problems:
-            raise problems[0]
+        workflow.require_transition(case, code, actor)
         assert appeal is not None
         if data.outcome not in Outcome.CHOICES:
             raise XinfangError(ErrorCode.REASON_REQUIRED, "请选择维持、变更或撤销", field="outcome")

@@ -1,11 +1,13 @@
 """Handling an accepted case (条例 Art.32–34): start work, extend once with the head's approval,
 issue the 信访处理意见书, report a 交办 case's result, and conclude."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from xinfang.analysis.actions import OfferedSuggestion, do_record_accepted_suggestions
+from xinfang.analysis.interfaces import ReplyCheck
 from xinfang.analysis.registry import backend
 from xinfang.cases import workflow
 from xinfang.cases.models import Case
@@ -76,6 +78,10 @@ def review_notice_for(case: Case) -> str:
     return review_notice_text(where)
 
 
+# The parts of a 信访处理意见书, as the form, the drafters and the document name them.
+REPLY_PARTS = ("request", "facts_found", "reasons", "decision", "legal_basis", "review_notice")
+
+
 @dataclass
 class ReplyInput:
     """The parts of a 信访处理意见书; the document refuses to issue while any is blank."""
@@ -103,11 +109,18 @@ class ReplyInput:
         }
 
 
+def reply_check(case: Case, parts: Mapping[str, object]) -> ReplyCheck:
+    """What the parts of a 信访处理意见书 lack, against the request as registered (the chosen
+    backend, ANALYSIS_BACKENDS "reply"): shown while the handler types, enforced below."""
+    typed = {key: str(parts.get(key) or "") for key in REPLY_PARTS}
+    return backend("reply").check(request=case.request, parts=typed)  # type: ignore[no-any-return]
+
+
 def check_reply_issuable(case: Case, data: ReplyInput) -> None:
-    """The reply check (the chosen backend, ANALYSIS_BACKENDS "reply") before a 信访处理意见书 goes
-    out: a part missing or defective (a drafter's 【待填写】 left, no law cited, no 30-day review
-    notice) stops it; request terms it never answers stop it until the handler confirms."""
-    result = backend("reply").check(request=case.request, parts=data.document_fields())
+    """Before a 信访处理意见书 goes out: a part missing or defective (a drafter's 【待填写】 left, no
+    law cited, no 30-day review notice) stops it; request terms it never answers stop it until
+    the handler confirms."""
+    result = reply_check(case, data.document_fields())
     if result.missing:
         raise XinfangError(ErrorCode.REPLY_CHECK_INCOMPLETE, "、".join(result.missing))
     if result.unanswered_terms and not data.unanswered_confirmed:

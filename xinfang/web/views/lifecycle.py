@@ -17,7 +17,7 @@ from xinfang.analysis.actions import read_suggestion_tokens, suggestion_token
 from xinfang.analysis.intake import unit_suggestions_for_case
 from xinfang.analysis.interfaces import Suggestion
 from xinfang.analysis.models import Capability
-from xinfang.analysis.replies import REPLY_PARTS, check_reply, draft_reply
+from xinfang.analysis.replies import draft_reply
 from xinfang.cases import states, workflow
 from xinfang.cases.access import access_case
 from xinfang.cases.actions import accept, appeal, close, handle, route
@@ -239,9 +239,7 @@ def case_step(request: HttpRequest, case_id: int, code: str) -> HttpResponse:
     if step is None or transition is None:
         raise XinfangError(ErrorCode.ACTION_UNKNOWN, code)
     if request.method != "POST":
-        problems = workflow.check_transition(case, code, user)
-        if problems:
-            raise problems[0]
+        workflow.require_transition(case, code, user)
         form = step.form(initial={"expected_seq": workflow.last_seq(case)}, case=case, user=user)
         form.initial.update(form.defaults())
         return _render(request, case, transition, form)
@@ -288,15 +286,13 @@ def _compose_reply(
     """起草: the drafter's text goes into the parts still empty or as the form first offered them;
     whatever the handler has typed stays. The draft's token rides with the form and is recorded
     (with the drafter's version) only if the reply is issued."""
-    problems = workflow.check_transition(case, REPLY_STEP, user)
-    if problems:
-        raise problems[0]
+    workflow.require_transition(case, REPLY_STEP, user)
     draft = draft_reply(case)
     data = request.POST.copy()
     offered = f.ReplyForm(case=case, user=user).defaults()
     for key, text in draft.parts.items():
         typed = data.get(key, "").strip()
-        if key in REPLY_PARTS and (not typed or typed == str(offered.get(key, "")).strip()):
+        if key in handle.REPLY_PARTS and (not typed or typed == str(offered.get(key, "")).strip()):
             data[key] = text
     form = f.ReplyForm(data, case=case, user=user)
     # The case's id is the value: a draft counts only for the case it was made for.
@@ -327,7 +323,7 @@ def _render(
     }
     if transition.code == REPLY_STEP:
         typed = form.data if form.is_bound else {**form.initial}
-        context["reply_check"] = check_reply(case, typed)
+        context["reply_check"] = handle.reply_check(case, typed)
         context["draft_notes"] = draft_notes
     if transition.code in UNIT_SUGGESTION_STEPS:
         user = current_user(request)
@@ -348,9 +344,9 @@ def reply_check(request: HttpRequest, case_id: int) -> HttpResponse:
     those who may issue the reply, as the step's page is."""
     user = current_user(request)
     case = access_case(user, case_id)
-    problems = workflow.check_transition(case, REPLY_STEP, user)
-    if problems:
-        raise problems[0]
-    response = render(request, "web/_reply_check.html", {"reply_check": check_reply(case, request.POST)})
+    workflow.require_transition(case, REPLY_STEP, user)
+    response = render(
+        request, "web/_reply_check.html", {"reply_check": handle.reply_check(case, request.POST)}
+    )
     response["Cache-Control"] = "no-store"
     return response
